@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { Seconds } from './common.js';
+
+export const Build = z.object({
+  profile: z.enum(['minimal', 'selftests']).default('selftests'),
+  timeoutSeconds: Seconds.default(3600),
+  /** make -j; defaults to the number of cores. */
+  jobs: z.number().int().positive().optional(),
+  ccacheDir: z.string().optional(),
+  sandbox: z
+    .object({
+      enabled: z.boolean().default(true),
+      uid: z.number().int().positive().default(65534),
+      maxProcesses: z.number().int().positive().default(4096),
+    })
+    .prefault({}),
+});
+
+export const Vm = z.object({
+  arch: z.enum(['x86_64', 'aarch64', 's390x']).default('x86_64'),
+  accel: z.enum(['auto', 'kvm', 'tcg']).default('auto'),
+  cpus: z.number().int().positive().default(2),
+  memoryMb: z.number().int().min(256).default(4096),
+  bootTimeoutSeconds: Seconds.default(120),
+  suiteTimeoutSeconds: Seconds.default(1800),
+  totalTimeoutSeconds: Seconds.default(3600),
+  /** Other kernels to run the patched selftests against (the older-kernel matrix). */
+  extraKernels: z.array(z.object({ name: z.string(), image: z.string() })).default([]),
+});
+
+export const Suite = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  kind: z.enum(['test_progs', 'test_verifier', 'test_maps', 'kselftest', 'command']),
+  /** For test_progs: allow patterns (-a); empty means every test. */
+  allow: z.array(z.string()).default([]),
+  /** For command / kselftest suites: argv run in the guest. */
+  argv: z.array(z.string()).optional(),
+  timeoutSeconds: Seconds.optional(),
+});
+
+export const Judge = z.object({
+  reruns: z.number().int().min(0).default(2),
+  /** A test seen flaky this many times is treated as flaky from then on. */
+  flakyThreshold: z.number().int().positive().default(3),
+  bisect: z.boolean().default(true),
+  infraRetries: z.number().int().min(0).default(3),
+});

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { EnvVarName, Seconds } from './common.js';
+
+export const PatchworkSource = z.object({
+  url: z.url(),
+  project: z.string().min(1),
+  tokenEnv: EnvVarName.optional(),
+  intervalSeconds: Seconds.default(300),
+  ignoreStates: z.array(z.string()).default(['superseded', 'accepted', 'rejected', 'not-applicable']),
+  delegates: z.array(z.string()).default([]),
+  timeoutSeconds: Seconds.default(30),
+});
+
+export const LoreSource = z.object({
+  url: z.url(),
+  intervalSeconds: Seconds.default(120),
+  timeoutSeconds: Seconds.default(30),
+});
+
+export const ImapSource = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(993),
+  tls: z.enum(['tls', 'starttls', 'none']).default('tls'),
+  /** Accept a self-signed certificate (loopback test servers). */
+  allowSelfSigned: z.boolean().default(false),
+  user: z.string().min(1),
+  passwordEnv: EnvVarName,
+  mailbox: z.string().default('INBOX'),
+  intervalSeconds: Seconds.default(120),
+  idle: z.boolean().default(true),
+});
+
+export const Sources = z.object({
+  patchwork: PatchworkSource.optional(),
+  lore: LoreSource.optional(),
+  imap: ImapSource.optional(),
+});

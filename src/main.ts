@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerCheckConfig } from './cli/check-config.js';
+import { configOption } from './cli/common.js';
+import { EXIT } from './errors.js';
+
+const program = new Command('bpfci')
+  .description('CI bot for Linux BPF patch series')
+  .addOption(configOption())
+  .showHelpAfterError()
+  .exitOverride((err) => {
+    // commander's own exits: --help and --version are fine, everything else is usage.
+    const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version';
+    process.exit(ok ? EXIT.ok : EXIT.usage);
+  });
+
+for (const register of [registerCheckConfig]) register(program);
+
+await program.parseAsync(process.argv);

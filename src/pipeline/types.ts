@@ -1,0 +1,134 @@
+/**
+ * The data that flows between pipeline stages and into reports. Test outcomes are
+ * verdicts (these types), never exceptions. Every stage fills one StageResult.
+ */
+
+export type StageName = 'apply' | 'build' | 'boot' | 'test' | 'judge';
+
+export interface PatchRef {
+  /** 1-based index in the series. */
+  index: number;
+  messageId: string;
+  subject: string;
+  patchworkId?: number;
+}
+
+export type ApplyStatus = 'pass' | 'conflict' | 'already-applied' | 'skip';
+
+export interface PatchApply {
+  index: number;
+  subject: string;
+  status: 'applied' | 'failed' | 'not-attempted' | 'already-applied';
+  conflictFiles?: string[];
+  conflictDiff?: string;
+  error?: string;
+}
+
+export interface ApplyResult {
+  status: ApplyStatus;
+  tree: string;
+  baseSha: string;
+  /** Why this tree and base were chosen (base-commit, subject tag, delegate, default, fallback). */
+  baseReason: string;
+  reason?: string;
+  patches: PatchApply[];
+  /** The lane's HEAD after the series applied. */
+  headSha?: string;
+}
+
+export interface BuildError {
+  file?: string;
+  line?: number;
+  message: string;
+  context: string;
+}
+
+export interface BuildResult {
+  status: 'pass' | 'fail' | 'timeout' | 'contained';
+  target: 'kernel' | 'selftests';
+  durationMs: number;
+  warnings: number;
+  newWarnings: string[];
+  firstError?: BuildError;
+  /** Objects compiled (CC lines): the measure of incrementality. */
+  compiled: number;
+  /** The first patch that breaks the build, found by bisection. */
+  guiltyPatch?: number;
+  logPath?: string;
+  reason?: string;
+}
+
+export type TestStatus = 'pass' | 'fail' | 'skip';
+
+export interface TestResult {
+  /** `test` or `test/subtest`, never the number (numbers shift between trees). */
+  name: string;
+  status: TestStatus;
+  excerpt?: string;
+}
+
+export interface SuiteResult {
+  suite: string;
+  kind: string;
+  /** What the runner said as a whole: ok, failed tests, or an infrastructure outcome. */
+  outcome: 'ok' | 'failed' | 'infra';
+  exitCode: number | null;
+  tests: TestResult[];
+  infraReason?: string;
+  durationMs: number;
+}
+
+export interface Crash {
+  kind:
+    | 'panic'
+    | 'oops'
+    | 'bug'
+    | 'warning'
+    | 'kasan'
+    | 'ubsan'
+    | 'soft-lockup'
+    | 'hard-lockup'
+    | 'rcu-stall'
+    | 'hung-task'
+    | 'oom';
+  /** Top of the call chain, stable across runs: what to compare against the base. */
+  fingerprint: string;
+  excerpt: string;
+}
+
+export interface BootResult {
+  status: 'ok' | 'crash' | 'timeout' | 'no-boot' | 'infra';
+  kernel: string;
+  accel: 'kvm' | 'tcg';
+  suites: SuiteResult[];
+  crashes: Crash[];
+  consolePath?: string;
+  durationMs: number;
+  reason?: string;
+}
+
+export type FailureClass = 'new' | 'pre-existing' | 'flaky' | 'fixed' | 'infra';
+
+export interface JudgedFailure {
+  suite: string;
+  name: string;
+  class: FailureClass;
+  excerpt?: string;
+  /** 1-based index of the patch that introduced it (bisection). */
+  guiltyPatch?: number;
+}
+
+export type SeriesVerdict = 'success' | 'failure' | 'warning' | 'infra';
+
+export interface Verdict {
+  verdict: SeriesVerdict;
+  summary: string;
+  apply?: ApplyResult;
+  build?: BuildResult[];
+  boot?: BootResult;
+  failures: JudgedFailure[];
+  guiltyPatch?: number;
+  baselineRunId?: number;
+  extraRuns: number;
+  versionDiff?: { fixed: string[]; broken: string[]; previousSeriesId: number };
+}
