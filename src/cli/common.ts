@@ -3,7 +3,10 @@ import { BotError, errorMessage, exitCodeFor } from '../errors.js';
 
 /** --config, shared by every command that reads the config. */
 export function configOption(): Option {
-  return new Option('-c, --config <file>', 'config file (default: $BPFCI_CONFIG or config/example.yaml)');
+  return new Option(
+    '-c, --config <file>',
+    'config file (default: $BPFCI_CONFIG or config/example.yaml)',
+  );
 }
 
 /**

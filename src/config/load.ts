@@ -10,7 +10,10 @@ export class ConfigError extends BotError {
     readonly file: string,
     readonly problems: string[],
   ) {
-    super('CONFIG_INVALID', `${file}: invalid configuration\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    super(
+      'CONFIG_INVALID',
+      `${file}: invalid configuration\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
   }
 }
 
@@ -37,7 +40,10 @@ export function loadConfig(file: string): Config {
   }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(file, doc.errors.map((e) => `(yaml): ${e.message.split('\n')[0]}`));
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => `(yaml): ${e.message.split('\n')[0]}`),
+    );
   }
   const parsed = Config.safeParse(doc.toJS() ?? {});
   if (!parsed.success) throw new ConfigError(file, formatIssues(parsed.error.issues));

@@ -9,7 +9,9 @@ export const Config = z
   .object({
     version: z.literal(1),
     state: z.object({ dir: z.string().default('state') }).prefault({}),
-    log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
+    log: z
+      .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info') })
+      .prefault({}),
     sources: Sources.prefault({}),
     trees: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), Tree).default({}),
     routing: Routing.optional(),
@@ -25,13 +27,17 @@ export const Config = z
   .superRefine((cfg, ctx) => {
     const trees = new Set(Object.keys(cfg.trees));
     const known = (name: string, path: (string | number)[]) => {
-      if (!trees.has(name)) ctx.addIssue({ code: 'custom', path, message: `unknown tree "${name}"` });
+      if (!trees.has(name))
+        ctx.addIssue({ code: 'custom', path, message: `unknown tree "${name}"` });
     };
     if (!cfg.routing) return;
     known(cfg.routing.default, ['routing', 'default']);
     for (const [tag, t] of Object.entries(cfg.routing.tags)) known(t, ['routing', 'tags', tag]);
-    for (const [d, t] of Object.entries(cfg.routing.delegates)) known(t, ['routing', 'delegates', d]);
-    cfg.routing.fallback.forEach((t, i) => known(t, ['routing', 'fallback', i]));
+    for (const [d, t] of Object.entries(cfg.routing.delegates))
+      known(t, ['routing', 'delegates', d]);
+    cfg.routing.fallback.forEach((t, i) => {
+      known(t, ['routing', 'fallback', i]);
+    });
   });
 
 export type Config = z.infer<typeof Config>;

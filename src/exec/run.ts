@@ -103,7 +103,12 @@ export async function runCommand(argv: string[], options: RunOptions = {}): Prom
   // Whatever the leader left behind in its group must not outlive it.
   if (child.pid) signalGroup(child.pid, 'SIGKILL');
   await closeLog(log);
-  if (result.failed && result.exitCode === undefined && !result.signal && result.code === 'ENOENT') {
+  if (
+    result.failed &&
+    result.exitCode === undefined &&
+    !result.signal &&
+    result.code === 'ENOENT'
+  ) {
     throw new BotError('EXEC_MISSING', `program not found: ${file}`);
   }
   return {

@@ -20,12 +20,18 @@ export const Email = z.object({
   mailWarnings: z.boolean().default(false),
   maxPerSeries: z.number().int().positive().default(3),
   maxPerDay: z.number().int().positive().default(200),
-  trailers: z.object({ reportedBy: z.string().optional(), closes: z.boolean() }).partial().default({}),
+  trailers: z
+    .object({ reportedBy: z.string().optional(), closes: z.boolean() })
+    .partial()
+    .default({}),
 });
 
 export const Checks = z.object({
   enabled: z.boolean().default(true),
-  contextPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default('bpfci'),
+  contextPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('bpfci'),
 });
 
 export const Report = z.object({

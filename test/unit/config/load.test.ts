@@ -37,7 +37,9 @@ describe('loadConfig', () => {
   });
 
   it('rejects unknown keys and a secret given inline instead of an env var name', () => {
-    const file = write('version: 1\nbogus: 1\nsources:\n  patchwork:\n    url: http://x/\n    project: p\n    tokenEnv: abc123secret\n');
+    const file = write(
+      'version: 1\nbogus: 1\nsources:\n  patchwork:\n    url: http://x/\n    project: p\n    tokenEnv: abc123secret\n',
+    );
     expect(() => loadConfig(file)).toThrow(/sources\.patchwork\.tokenEnv: must be an environment/);
     expect(() => loadConfig(file)).toThrow(/bogus/);
   });
