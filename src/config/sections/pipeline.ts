@@ -44,4 +44,8 @@ export const Judge = z.object({
   flakyThreshold: z.number().int().positive().default(3),
   bisect: z.boolean().default(true),
   infraRetries: z.number().int().min(0).default(3),
+  /** First wait before retrying an infrastructure outcome; doubles on each retry. */
+  infraBackoffSeconds: z.number().min(0).default(30),
+  /** A baseline another worker has been running longer than this is taken over. */
+  baselineStaleSeconds: Seconds.default(7200),
 });

@@ -1,0 +1,45 @@
+import type { BootResult, TestStatus } from '../types.js';
+
+/** One test outcome in one run, keyed by suite and NAME (numbers shift between trees). */
+export interface TestObservation {
+  suite: string;
+  name: string;
+  status: TestStatus;
+  excerpt?: string;
+}
+
+/** The pseudo-suite that kernel crashes are judged under, like any other test. */
+export const KERNEL_SUITE = 'kernel';
+
+export function testKey(t: { suite: string; name: string }): string {
+  return `${t.suite}/${t.name}`;
+}
+
+/**
+ * Everything a boot observed, flattened to tests: each suite's tests, plus one
+ * failing pseudo-test per distinct crash fingerprint, so a panic the series
+ * introduces is judged exactly like a failing test (and one the base has too is not).
+ */
+export function observationsOf(boot: BootResult): TestObservation[] {
+  const out: TestObservation[] = [];
+  for (const suite of boot.suites) {
+    for (const t of suite.tests) {
+      out.push({ suite: suite.suite, name: t.name, status: t.status, excerpt: t.excerpt });
+    }
+  }
+  const seen = new Set<string>();
+  for (const crash of boot.crashes) {
+    const name = `${crash.kind}: ${crash.fingerprint}`;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    out.push({ suite: KERNEL_SUITE, name, status: 'fail', excerpt: crash.excerpt });
+  }
+  return out;
+}
+
+/** Only the tests that failed, keyed by suite/name. */
+export function failuresOf(tests: TestObservation[]): Map<string, TestObservation> {
+  const out = new Map<string, TestObservation>();
+  for (const t of tests) if (t.status === 'fail') out.set(testKey(t), t);
+  return out;
+}
