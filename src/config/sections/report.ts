@@ -24,6 +24,13 @@ export const Email = z.object({
     .object({ reportedBy: z.string().optional(), closes: z.boolean() })
     .partial()
     .default({}),
+  /** The list archive (e.g. https://lore.kernel.org/bpf): links to patches and the Closes: trailer. */
+  archiveUrl: z.url().optional(),
+  /**
+   * After an attempt whose outcome is unknown (connection lost after DATA, crash),
+   * wait this long for the list to deliver it before looking it up and resending.
+   */
+  verifyDelaySeconds: Seconds.default(900),
 });
 
 export const Checks = z.object({
@@ -32,6 +39,8 @@ export const Checks = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('bpfci'),
+  /** Post on every patch of the series (as KPD does) or only on the last one. */
+  patches: z.enum(['all', 'last']).default('all'),
 });
 
 export const Report = z.object({
@@ -42,4 +51,7 @@ export const Report = z.object({
   checks: Checks.prefault({}),
   sendRetries: z.number().int().min(0).default(5),
   sendTimeoutSeconds: Seconds.default(60),
+  /** First retry delay; doubles per attempt up to retryMaxSeconds. */
+  retryBaseSeconds: Seconds.default(60),
+  retryMaxSeconds: Seconds.default(3600),
 });

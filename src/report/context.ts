@@ -1,0 +1,121 @@
+import type { Config } from '../config/schema.js';
+import type { Verdict } from '../pipeline/types.js';
+import { reportMessageId } from './message-id.js';
+import { cleanAddress, cleanMessageId, formatAddress, replySubject } from './sanitize.js';
+import type { ReportInput, ReportSeries } from './types.js';
+
+export type ReplyReason = 'cover' | 'last-patch' | 'guilty-patch';
+
+export interface ReplyTarget {
+  messageId: string;
+  /** `Re: …`, already sanitised. */
+  subject: string;
+  references: string[];
+  reason: ReplyReason;
+}
+
+export interface EmailEnvelope {
+  from: string;
+  to: string[];
+  cc: string[];
+  messageId: string;
+  date: string;
+  reportedBy?: string;
+  closesUrl?: string;
+}
+
+/** Everything the pure renderers need; built once per report from config and input. */
+export interface ReportContext {
+  runId: number;
+  runUrl: string;
+  series: ReportSeries;
+  verdict: Verdict;
+  tree: string;
+  baseSha?: string;
+  arch: string;
+  contextPrefix: string;
+  suites: string[];
+  archiveUrl?: string;
+  reply: ReplyTarget | null;
+  /** Absent when email is not configured or there is no valid message to reply to. */
+  email?: EmailEnvelope;
+  /** Patchwork ids of the patches that get checks. */
+  checkPatchIds: number[];
+}
+
+export function buildReportContext(config: Config, input: ReportInput, now: Date): ReportContext {
+  const { series, verdict } = input;
+  const mail = config.report.email;
+  const reply = replyTarget(series, verdict);
+  const withIds = series.patches.filter((p) => typeof p.patchworkId === 'number');
+  const onPatches = config.report.checks.patches === 'last' ? withIds.slice(-1) : withIds;
+  return {
+    runId: input.runId,
+    runUrl: input.runUrl,
+    series,
+    verdict,
+    tree: verdict.apply?.tree ?? 'unknown',
+    baseSha: verdict.apply?.baseSha,
+    arch: config.vm.arch,
+    contextPrefix: config.report.checks.contextPrefix,
+    suites: config.suites.map((s) => s.name),
+    archiveUrl: mail?.archiveUrl,
+    reply,
+    email: mail && reply ? envelope(mail, series, reply, input.runId, now) : undefined,
+    checkPatchIds: onPatches.map((p) => p.patchworkId as number),
+  };
+}
+
+type EmailConfig = NonNullable<Config['report']['email']>;
+
+function envelope(
+  mail: EmailConfig,
+  series: ReportSeries,
+  reply: ReplyTarget,
+  runId: number,
+  now: Date,
+): EmailEnvelope | undefined {
+  const submitter = cleanAddress(series.submitter.addr);
+  if (!submitter) return undefined;
+  const messageId = reportMessageId(runId, reply.messageId, mail.from);
+  const archive = mail.archiveUrl?.replace(/\/+$/, '');
+  return {
+    from: mail.from,
+    to: [formatAddress(series.submitter.name, submitter)],
+    cc: mail.cc.filter((a) => a.toLowerCase() !== submitter.toLowerCase()),
+    messageId,
+    date: now.toUTCString(),
+    reportedBy: mail.trailers.reportedBy,
+    closesUrl:
+      mail.trailers.closes && archive ? `${archive}/${messageId.slice(1, -1)}/` : undefined,
+  };
+}
+
+/**
+ * Where the reply goes: the guilty patch when the judge found one (0-day style, the
+ * exact patch), else the cover letter, else the last patch (what BPF CI does:
+ * the last patch is the state that was tested). References keep the thread.
+ */
+export function replyTarget(series: ReportSeries, verdict: Verdict): ReplyTarget | null {
+  const cover = cleanMessageId(series.coverMessageId);
+  const guilty = guiltyIndex(verdict);
+  const guiltyPatch = series.patches.find((p) => p.index === guilty);
+  const last = [...series.patches].sort((a, b) => a.index - b.index).at(-1);
+  const pick = (messageId: string | undefined, subject: string, reason: ReplyReason) => {
+    const id = cleanMessageId(messageId);
+    if (!id) return null;
+    const references = cover && cover !== id ? [cover, id] : [id];
+    return { messageId: id, subject: replySubject(subject), references, reason };
+  };
+  return (
+    (guiltyPatch && pick(guiltyPatch.messageId, guiltyPatch.subject, 'guilty-patch')) ||
+    (cover && pick(cover, series.coverSubject ?? series.name, 'cover')) ||
+    (last && pick(last.messageId, last.subject, 'last-patch')) ||
+    null
+  );
+}
+
+/** The patch the judge (or the build bisection) blamed, if any. */
+export function guiltyIndex(verdict: Verdict): number | undefined {
+  return verdict.guiltyPatch ?? verdict.build?.find((b) => b.guiltyPatch)?.guiltyPatch;
+}

@@ -1,0 +1,130 @@
+import type { JudgedFailure } from '../pipeline/types.js';
+import { guiltyIndex, type ReportContext } from './context.js';
+import { count } from './stages.js';
+import { excerpt, oneLine, WIDTH, wrap } from './text.js';
+
+/** Line budgets: enough to act on, the rest is one click away (maintainers dislike walls of log). */
+const FAILURE_LINES = 40;
+const CONFLICT_LINES = 25;
+const LIST_MAX = 15;
+
+type Lines = string[];
+
+export function patchLabel(ctx: ReportContext, index: number): string {
+  const total = ctx.series.patches.length;
+  const patch = ctx.series.patches.find((p) => p.index === index);
+  return `patch ${index}/${total}${patch ? ` "${oneLine(patch.subject, 200)}"` : ''}`;
+}
+
+export function conflictSection(ctx: ReportContext): Lines {
+  const apply = ctx.verdict.apply;
+  if (apply?.status !== 'conflict') return [];
+  const bad = apply.patches.find((p) => p.status === 'failed');
+  const out = wrap(
+    `${bad ? patchLabel(ctx, bad.index) : 'The series'} does not apply to ${apply.tree} at ${apply.baseSha.slice(0, 12)} (${apply.baseReason}).`,
+  );
+  if (bad?.conflictFiles?.length)
+    out.push(
+      '',
+      'Conflicting files:',
+      ...bad.conflictFiles.map((f) => `  ${oneLine(f, WIDTH - 2)}`),
+    );
+  const detail = bad?.conflictDiff ?? bad?.error ?? apply.reason;
+  if (detail) out.push('', ...excerpt(detail, CONFLICT_LINES));
+  out.push('', ...wrap(`Please rebase the series onto the current ${apply.tree} and resend it.`));
+  return out;
+}
+
+export function buildSection(ctx: ReportContext): Lines {
+  const failed = ctx.verdict.build?.find((b) => b.status === 'fail');
+  if (!failed) return [];
+  const guilty = failed.guiltyPatch ?? guiltyIndex(ctx.verdict);
+  const out = wrap(
+    `The ${failed.target} build fails${guilty ? `, first with ${patchLabel(ctx, guilty)}` : ''}:`,
+  );
+  const err = failed.firstError;
+  if (err) {
+    const where = err.file ? `${err.file}:${err.line ?? '?'}: ` : '';
+    out.push('', ...excerpt(`${where}${err.message}`, 4));
+    if (err.context) out.push(...excerpt(err.context, FAILURE_LINES));
+  }
+  return out;
+}
+
+export function crashSection(ctx: ReportContext): Lines {
+  const boot = ctx.verdict.boot;
+  const crash = boot?.crashes[0];
+  if (!boot || boot.status !== 'crash' || !crash) return [];
+  const more =
+    boot.crashes.length > 1 ? ` (and ${count(boot.crashes.length - 1, 'more report')})` : '';
+  return [
+    ...wrap(`The kernel reported a ${crash.kind} in ${crash.fingerprint}${more}:`),
+    '',
+    ...excerpt(crash.excerpt, FAILURE_LINES),
+  ];
+}
+
+export function newFailuresSection(ctx: ReportContext): Lines {
+  const fresh = ctx.verdict.failures.filter((f) => f.class === 'new' && f.suite !== 'boot');
+  const [first, ...rest] = fresh;
+  if (!first) return [];
+  const v = ctx.verdict;
+  const proof = [
+    v.baselineRunId
+      ? `they pass on the same base (baseline run ${v.baselineRunId})`
+      : 'they pass on the same base',
+    v.extraRuns > 0 ? `and failed again on ${count(v.extraRuns, 'rerun')}` : '',
+  ].join(' ');
+  const out = wrap(
+    `${count(fresh.length, 'test')} fail${fresh.length === 1 ? 's' : ''} with this series applied; ${proof.trim()}.`,
+  );
+  out.push('', ...wrap(`First new failure: ${first.suite}: ${oneLine(first.name, 200)}`));
+  if (first.guiltyPatch) out.push(...wrap(`Introduced by ${patchLabel(ctx, first.guiltyPatch)}`));
+  if (first.excerpt) out.push('', ...excerpt(first.excerpt, FAILURE_LINES));
+  if (rest.length) out.push('', 'Other new failures:', ...failureList(rest, () => ''));
+  return out;
+}
+
+const NOT_OURS: Record<string, string> = {
+  'pre-existing': 'also fails on the base',
+  flaky: 'flaky, passed on a rerun',
+  infra: 'infrastructure',
+};
+
+export function notCausedSection(ctx: ReportContext): Lines {
+  const others = ctx.verdict.failures.filter((f) => f.class in NOT_OURS);
+  if (others.length === 0) return [];
+  return [
+    'Failures NOT caused by this series (no action needed):',
+    ...failureList(others, (f) => ` (${NOT_OURS[f.class]})`),
+  ];
+}
+
+export function fixedSection(ctx: ReportContext): Lines {
+  const fixed = ctx.verdict.failures.filter((f) => f.class === 'fixed');
+  if (fixed.length === 0) return [];
+  return [
+    'Fixed by this series (fail on the base, pass with it):',
+    ...failureList(fixed, () => ''),
+  ];
+}
+
+export function versionDiffSection(ctx: ReportContext): Lines {
+  const d = ctx.verdict.versionDiff;
+  if (!d || (d.fixed.length === 0 && d.broken.length === 0)) return [];
+  const list = (names: string[]) =>
+    names.slice(0, LIST_MAX).map((n) => `    ${oneLine(n, WIDTH - 4)}`);
+  const out = [`Compared with the previous version (series ${d.previousSeriesId}):`];
+  if (d.broken.length) out.push('  newly failing:', ...list(d.broken));
+  if (d.fixed.length) out.push('  now passing:', ...list(d.fixed));
+  return out;
+}
+
+function failureList(failures: JudgedFailure[], note: (f: JudgedFailure) => string): Lines {
+  const shown = failures
+    .slice(0, LIST_MAX)
+    .map((f) => `  ${oneLine(`${f.suite}: ${f.name}${note(f)}`, WIDTH - 2)}`);
+  if (failures.length > LIST_MAX)
+    shown.push(`  ... and ${failures.length - LIST_MAX} more on the run page`);
+  return shown;
+}

@@ -1,0 +1,55 @@
+import type { ReportContext } from './context.js';
+import { sanitizeHeaderText } from './sanitize.js';
+import { type ContextNames, plannedContexts, stageLines } from './stages.js';
+import type { CheckPost } from './types.js';
+
+/** Patchwork refuses a target_url over 200 characters (400 "Ensure this field…"). */
+export const MAX_TARGET_URL = 200;
+const MAX_DESCRIPTION = 120;
+
+/** The final checks: one per stage and suite, on every patch that gets checks. */
+export function renderChecks(ctx: ReportContext): CheckPost[] {
+  const lines = stageLines(ctx);
+  const target = targetUrl(ctx.runUrl);
+  return ctx.checkPatchIds.flatMap((patchId) =>
+    lines.map((l) => ({
+      patchId,
+      context: l.context,
+      state: l.state,
+      description: sanitizeHeaderText(l.summary, MAX_DESCRIPTION),
+      target_url: target,
+    })),
+  );
+}
+
+/** The `pending` checks posted when a job starts, for every context it will finish. */
+export function renderPendingChecks(
+  names: ContextNames,
+  patchIds: number[],
+  runUrl: string,
+): CheckPost[] {
+  const target = targetUrl(runUrl);
+  return patchIds.flatMap((patchId) =>
+    plannedContexts(names).map((context) => ({
+      patchId,
+      context,
+      state: 'pending' as const,
+      description: 'Testing started',
+      target_url: target,
+    })),
+  );
+}
+
+/**
+ * The run page as target_url. A run URL is short by construction (base URL plus a
+ * number); one that is not means a misconfigured baseUrl, so fail loudly here rather
+ * than get a 400 for every check.
+ */
+export function targetUrl(runUrl: string): string {
+  if (runUrl.length > MAX_TARGET_URL || !/^https?:\/\//.test(runUrl)) {
+    throw new Error(
+      `run URL is not a valid Patchwork target_url (http(s), at most ${MAX_TARGET_URL} chars): ${runUrl.slice(0, 80)}`,
+    );
+  }
+  return runUrl;
+}

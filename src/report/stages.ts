@@ -1,0 +1,203 @@
+import type { BootResult, BuildResult, JudgedFailure, Verdict } from '../pipeline/types.js';
+import { guiltyIndex, type ReportContext } from './context.js';
+import type { CheckState } from './types.js';
+
+/** The outcome of one stage or suite: one Patchwork context and one line of the mail. */
+export interface StageLine {
+  /** Check context, e.g. `bpfci-test_progs-x86_64`. */
+  context: string;
+  /** Short name in the mail, e.g. `test_progs`. */
+  label: string;
+  state: Exclude<CheckState, 'pending'>;
+  summary: string;
+}
+
+/** Patchwork accepts only slugs; same rule as KPD's slugify_check_context. */
+export function slugContext(text: string): string {
+  return text
+    .replace(/[^-a-zA-Z0-9_]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+export interface ContextNames {
+  contextPrefix: string;
+  arch: string;
+  suites: string[];
+}
+
+export function suiteContext(names: ContextNames, suite: string): string {
+  return slugContext(`${names.contextPrefix}-${suite}-${names.arch}`);
+}
+
+/** Every context a job will finish: posted as `pending` when it starts. */
+export function plannedContexts(names: ContextNames): string[] {
+  const p = names.contextPrefix;
+  return [
+    `${p}-apply`,
+    `${p}-build`,
+    `${p}-boot`,
+    ...names.suites.map((s) => suiteContext(names, s)),
+  ];
+}
+
+export function stageLines(ctx: ReportContext): StageLine[] {
+  const v = ctx.verdict;
+  const p = ctx.contextPrefix;
+  const blocked = blocker(v);
+  const lines: StageLine[] = [
+    { context: `${p}-apply`, label: 'apply', ...applyState(ctx) },
+    {
+      context: `${p}-build`,
+      label: 'build',
+      ...(v.build?.length ? buildState(v, v.build) : notRun(v, blocked)),
+    },
+    {
+      context: `${p}-boot`,
+      label: 'boot',
+      ...(v.boot ? bootState(v, v.boot) : notRun(v, blocked)),
+    },
+  ];
+  const ran = v.boot?.suites ?? [];
+  const names = [...ctx.suites, ...ran.map((s) => s.suite).filter((s) => !ctx.suites.includes(s))];
+  for (const suite of names) {
+    const result = ran.find((s) => s.suite === suite);
+    const context = suiteContext(ctx, suite);
+    if (!result) {
+      lines.push({ context, label: suite, ...notRun(v, blocked) });
+      continue;
+    }
+    const failures = v.failures.filter((f) => f.suite === suite && f.class !== 'fixed');
+    const newOnes = failures.filter((f) => f.class === 'new');
+    const passed = result.tests.filter((t) => t.status === 'pass').length;
+    const skipped = result.tests.filter((t) => t.status === 'skip').length;
+    if (newOnes.length > 0) {
+      lines.push({
+        context,
+        label: suite,
+        state: 'fail',
+        summary: `${count(newOnes.length, 'new failure')}: ${names3(newOnes)}`,
+      });
+    } else if (result.outcome === 'infra') {
+      lines.push({
+        context,
+        label: suite,
+        state: 'warning',
+        summary: `infrastructure: ${result.infraReason ?? 'runner failed'}`,
+      });
+    } else if (failures.length > 0) {
+      lines.push({
+        context,
+        label: suite,
+        state: 'warning',
+        summary: `${classCounts(failures)}, none caused by this series`,
+      });
+    } else {
+      lines.push({
+        context,
+        label: suite,
+        state: 'success',
+        summary: `${passed} passed, ${skipped} skipped`,
+      });
+    }
+  }
+  return lines;
+}
+
+function applyState(ctx: ReportContext): Pick<StageLine, 'state' | 'summary'> {
+  const a = ctx.verdict.apply;
+  if (!a) return notRun(ctx.verdict, 'nothing was applied');
+  const at = `${a.tree} at ${a.baseSha.slice(0, 12)}`;
+  const total = ctx.series.patches.length || a.patches.length;
+  switch (a.status) {
+    case 'pass':
+      return {
+        state: 'success',
+        summary: `applied ${total} patch${total === 1 ? '' : 'es'} to ${at}`,
+      };
+    case 'already-applied':
+      return { state: 'success', summary: `already applied to ${at}` };
+    case 'conflict': {
+      const bad = a.patches.find((x) => x.status === 'failed');
+      const which = bad ? `patch ${bad.index}/${total}` : 'the series';
+      return { state: 'fail', summary: `${which} does not apply to ${at}` };
+    }
+    default:
+      return { state: 'warning', summary: `not applied: ${a.reason ?? 'skipped'}` };
+  }
+}
+
+function buildState(v: Verdict, builds: BuildResult[]): Pick<StageLine, 'state' | 'summary'> {
+  const failed = builds.find((b) => b.status !== 'pass');
+  if (!failed) {
+    const warned = builds.reduce((n, b) => n + b.newWarnings.length, 0);
+    const targets = builds.map((b) => b.target).join(' and ');
+    return { state: 'success', summary: `built ${targets}, ${count(warned, 'new warning')}` };
+  }
+  if (failed.status === 'timeout' || failed.status === 'contained' || v.verdict === 'infra') {
+    return {
+      state: 'warning',
+      summary: `${failed.target} build ${failed.status}: ${failed.reason ?? 'infrastructure'}`,
+    };
+  }
+  const guilty = failed.guiltyPatch ?? guiltyIndex(v);
+  const where = failed.firstError?.file
+    ? `${failed.firstError.file}:${failed.firstError.line ?? '?'}`
+    : failed.target;
+  return {
+    state: 'fail',
+    summary: `${failed.target} build failed at ${where}${guilty ? `, broken by patch ${guilty}` : ''}`,
+  };
+}
+
+function bootState(v: Verdict, boot: BootResult): Pick<StageLine, 'state' | 'summary'> {
+  if (boot.status === 'ok') return { state: 'success', summary: `booted (${boot.accel})` };
+  if (boot.status === 'infra' || v.verdict === 'infra') {
+    return { state: 'warning', summary: `infrastructure: ${boot.reason ?? 'VM did not run'}` };
+  }
+  const crash = boot.crashes[0];
+  const judged = v.failures.filter((f) => f.suite === 'boot');
+  const isNew =
+    judged.length === 0 ? v.verdict === 'failure' : judged.some((f) => f.class === 'new');
+  const what = crash ? `kernel ${crash.kind}: ${crash.fingerprint}` : `boot ${boot.status}`;
+  return isNew
+    ? { state: 'fail', summary: what }
+    : { state: 'warning', summary: `${what} (also on the base)` };
+}
+
+/** A stage that did not run: failed earlier (warning, the fail is elsewhere) or infra. */
+function notRun(v: Verdict, why: string): Pick<StageLine, 'state' | 'summary'> {
+  return {
+    state: 'warning',
+    summary: `not run: ${v.verdict === 'infra' ? 'infrastructure problem' : why}`,
+  };
+}
+
+function blocker(v: Verdict): string {
+  if (v.apply && v.apply.status !== 'pass' && v.apply.status !== 'already-applied')
+    return 'the series did not apply';
+  if (v.build?.some((b) => b.status !== 'pass')) return 'the build failed';
+  if (v.boot && v.boot.status !== 'ok') return 'the kernel did not boot';
+  return 'stopped early';
+}
+
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function names3(failures: JudgedFailure[]): string {
+  const shown = failures
+    .slice(0, 3)
+    .map((f) => f.name)
+    .join(', ');
+  return failures.length > 3 ? `${shown}, ...` : shown;
+}
+
+export function classCounts(failures: JudgedFailure[]): string {
+  const order = ['new', 'pre-existing', 'flaky', 'infra'] as const;
+  return order
+    .map((c) => [c, failures.filter((f) => f.class === c).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([c, n]) => `${n} ${c}`)
+    .join(', ');
+}

@@ -1,0 +1,62 @@
+import type { Verdict } from '../pipeline/types.js';
+
+/**
+ * The narrow view of a stored series that reports need. It mirrors what
+ * `loadSeries()` (src/series/store.ts) returns, so the caller can pass that
+ * object straight in; only these fields are read.
+ */
+export interface ReportSeries {
+  id: number;
+  name: string;
+  version: number;
+  submitter: { name: string; addr: string };
+  coverMessageId?: string | null;
+  coverSubject?: string | null;
+  patches: ReportPatch[];
+  patchworkId?: number | null;
+  patchworkUrl?: string | null;
+}
+
+export interface ReportPatch {
+  index: number;
+  messageId: string;
+  subject: string;
+  patchworkId?: number | null;
+  patchworkUrl?: string | null;
+}
+
+/** What the pipeline hands to `enqueueReports`. */
+export interface ReportInput {
+  runId: number;
+  series: ReportSeries;
+  verdict: Verdict;
+  runUrl: string;
+}
+
+export type CheckState = 'pending' | 'success' | 'warning' | 'fail';
+
+/** One Patchwork check to post on one patch (the exact POST body plus where it goes). */
+export interface CheckPost {
+  patchId: number;
+  context: string;
+  state: CheckState;
+  description: string;
+  target_url: string;
+}
+
+/** A fully rendered reply: exactly what goes to the SMTP server. */
+export interface EmailMessage {
+  messageId: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  inReplyTo: string;
+  references: string[];
+  /** RFC 2822 date of the report, fixed at enqueue time so the bytes are reproducible. */
+  date: string;
+  text: string;
+}
+
+export type OutboxKind = 'email' | 'check';
+export type OutboxState = 'pending' | 'sent' | 'failed' | 'skipped';
