@@ -1,0 +1,38 @@
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppContext } from '../context.js';
+import type { DaemonDeps } from './deps.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Removes the entries of `dir` last modified before `cutoff`. The status of every
+ * run stays in the DB; only its artifacts (logs, consoles, kernels) go.
+ */
+export function pruneOlderThan(dir: string, cutoff: Date): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    if (statSync(path).mtimeMs >= cutoff.getTime()) continue;
+    rmSync(path, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** The retention pass: old run artifacts, then idle lanes (through their owner). */
+export async function pruneState(ctx: AppContext, deps: DaemonDeps, now: Date): Promise<void> {
+  const r = ctx.config.daemon.retention;
+  const runs = pruneOlderThan(
+    join(ctx.stateDir, 'runs'),
+    new Date(now.getTime() - r.artifactDays * DAY_MS),
+  );
+  ctx.log.info({ removed: runs.length }, 'retention: old run artifacts pruned');
+  await deps.pruneLanes?.(ctx, r.idleLaneDays);
+}
