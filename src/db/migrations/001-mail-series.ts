@@ -1,4 +1,8 @@
-/** Raw messages, rejected mail, assembled series and their patches, source cursors. */
+/**
+ * Raw messages, rejected mail, assembled series and their patches, source cursors.
+ * The raw .eml bytes live on disk (raw_path); every column here is derived and
+ * already sanitised.
+ */
 export default `
 CREATE TABLE messages (
   id INTEGER PRIMARY KEY,
@@ -13,6 +17,10 @@ CREATE TABLE messages (
   date TEXT,
   in_reply_to TEXT,
   refs TEXT NOT NULL DEFAULT '[]',
+  version INTEGER,
+  idx INTEGER,
+  total INTEGER,
+  notes TEXT NOT NULL DEFAULT '[]',
   source TEXT NOT NULL,
   received_at TEXT NOT NULL
 );
@@ -30,7 +38,6 @@ CREATE TABLE rejected_messages (
 
 CREATE TABLE series (
   id INTEGER PRIMARY KEY,
-  thread_key TEXT NOT NULL,
   version INTEGER NOT NULL,
   name TEXT NOT NULL,
   submitter_name TEXT NOT NULL,
@@ -42,35 +49,44 @@ CREATE TABLE series (
   cover_message_id TEXT,
   base_commit TEXT,
   change_id TEXT,
+  first_date TEXT,
   complete INTEGER NOT NULL DEFAULT 0,
   previous_id INTEGER REFERENCES series (id),
   superseded_by INTEGER REFERENCES series (id),
   patchwork_id INTEGER UNIQUE,
   patchwork_url TEXT,
   created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  UNIQUE (thread_key, version)
+  updated_at TEXT NOT NULL
 );
-CREATE INDEX series_name ON series (name, submitter_addr);
+CREATE INDEX series_submitter ON series (submitter_addr, version);
 CREATE INDEX series_change_id ON series (change_id);
+
+-- Message-IDs that place a message into a series (Patchwork's SeriesReference):
+-- the cover and patches themselves, plus a cover that patches point at before it arrived.
+CREATE TABLE series_refs (
+  series_id INTEGER NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+  message_id TEXT NOT NULL,
+  PRIMARY KEY (message_id, series_id)
+);
 
 CREATE TABLE series_patches (
   series_id INTEGER NOT NULL REFERENCES series (id) ON DELETE CASCADE,
   idx INTEGER NOT NULL,
   message_id TEXT NOT NULL,
-  subject TEXT NOT NULL,
+  -- Set when a partial re-roll reuses this patch unchanged from an older revision.
+  inherited_from INTEGER REFERENCES series (id),
   patchwork_id INTEGER,
   patchwork_url TEXT,
   PRIMARY KEY (series_id, idx)
 );
+CREATE INDEX series_patches_message ON series_patches (message_id);
 
+-- Review trailers written in replies; which patch they apply to follows from the thread.
 CREATE TABLE trailers (
-  id INTEGER PRIMARY KEY,
   message_id TEXT NOT NULL,
   name TEXT NOT NULL,
   value TEXT NOT NULL,
-  from_message_id TEXT NOT NULL,
-  UNIQUE (message_id, name, value, from_message_id)
+  PRIMARY KEY (message_id, name, value)
 );
 
 CREATE TABLE cursors (

@@ -1,0 +1,172 @@
+import type { Db } from '../db/open.js';
+import type { Logger } from '../log.js';
+import { unquoted } from '../mail/body.js';
+import { type ParsedMessage, parseMessage } from '../mail/parse.js';
+import { parseTrailers, REVIEW_TRAILERS } from '../mail/trailers.js';
+import { placeMessage } from './assemble.js';
+import { linkRevisions } from './link.js';
+import { writeRawMail } from './raw-store.js';
+import { refreshSeries } from './refresh.js';
+import type { IngestSummary } from './types.js';
+
+export type { IngestSummary } from './types.js';
+
+export interface IngestContext {
+  db: Db;
+  stateDir: string;
+  log: Logger;
+  /** Cap on one mail's size in bytes (default 10 MB); larger mail is rejected unparsed. */
+  maxMailBytes?: number;
+}
+
+/**
+ * Stores raw messages and assembles series from them, in one transaction
+ * (a nested call inside the caller's db.transaction becomes a savepoint, so a
+ * source can move its cursor atomically with the rows). Bad mail is rejected
+ * with a reason and kept on disk; nothing here throws for bad input.
+ */
+export function ingestMessages(ctx: IngestContext, raws: Buffer[], source: string): IngestSummary {
+  const summary: IngestSummary = { stored: [], duplicates: [], rejected: [], seriesTouched: [] };
+  // Parse and write the raw files before the transaction: both are slow-ish
+  // and neither needs the DB; a raw file without a row is harmless.
+  const parsed = raws.map((raw) => {
+    const outcome = parseMessage(raw, { maxBytes: ctx.maxMailBytes });
+    return {
+      outcome,
+      path: writeRawMail(ctx.stateDir, outcome.ok ? outcome.message.sha256 : outcome.sha256, raw),
+    };
+  });
+  const now = new Date().toISOString();
+  const touched = new Set<number>();
+  ctx.db.transaction(() => {
+    for (const { outcome, path } of parsed) {
+      if (!outcome.ok) {
+        reject(ctx.db, summary, { ...outcome, path, source, now });
+        continue;
+      }
+      const msg = outcome.message;
+      const existing = ctx.db
+        .prepare<[string], { sha256: string }>('SELECT sha256 FROM messages WHERE message_id = ?')
+        .get(msg.messageId);
+      if (existing?.sha256 === msg.sha256) {
+        summary.duplicates.push(msg.messageId);
+      } else if (existing) {
+        const reason = `Message-ID <${msg.messageId}> is already stored with different content (sha256 ${existing.sha256.slice(0, 12)})`;
+        reject(ctx.db, summary, {
+          sha256: msg.sha256,
+          messageId: msg.messageId,
+          reason,
+          path,
+          source,
+          now,
+        });
+      } else {
+        insertMessage(ctx.db, msg, path, source, now);
+        summary.stored.push(msg.messageId);
+        for (const id of assemble(ctx.db, msg, now)) touched.add(id);
+      }
+    }
+  })();
+  summary.seriesTouched = [...touched].sort((a, b) => a - b);
+  ctx.log.info(
+    {
+      source,
+      stored: summary.stored.length,
+      duplicates: summary.duplicates.length,
+      rejected: summary.rejected.length,
+      series: summary.seriesTouched,
+    },
+    'mail ingested',
+  );
+  return summary;
+}
+
+function reject(
+  db: Db,
+  summary: IngestSummary,
+  r: {
+    sha256: string;
+    messageId?: string;
+    reason: string;
+    path: string;
+    source: string;
+    now: string;
+  },
+): void {
+  db.prepare(
+    `INSERT OR IGNORE INTO rejected_messages (sha256, message_id, raw_path, reason, source, received_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  ).run(r.sha256, r.messageId ?? null, r.path, r.reason, r.source, r.now);
+  summary.rejected.push(
+    r.messageId ? { messageId: r.messageId, reason: r.reason } : { reason: r.reason },
+  );
+}
+
+function insertMessage(
+  db: Db,
+  msg: ParsedMessage,
+  path: string,
+  source: string,
+  now: string,
+): void {
+  const info = msg.subjectInfo;
+  const placed = msg.kind === 'patch' || msg.kind === 'cover';
+  db.prepare(
+    `INSERT INTO messages (message_id, sha256, raw_path, size, kind, subject, from_name, from_addr, date,
+       in_reply_to, refs, version, idx, total, notes, source, received_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    msg.messageId,
+    msg.sha256,
+    path,
+    msg.size,
+    msg.kind,
+    msg.subjectRaw,
+    msg.fromName,
+    msg.fromAddr,
+    msg.date,
+    msg.inReplyTo ?? null,
+    JSON.stringify(msg.references),
+    placed ? info.version : null,
+    placed ? (msg.kind === 'cover' ? 0 : info.index) : null,
+    placed ? info.total : null,
+    JSON.stringify(msg.notes),
+    source,
+    now,
+  );
+}
+
+/** Places a patch or cover, or records a reply's trailers; returns the series it changed. */
+function assemble(db: Db, msg: ParsedMessage, now: string): number[] {
+  if (msg.kind === 'reply') {
+    const insert = db.prepare(
+      'INSERT OR IGNORE INTO trailers (message_id, name, value) VALUES (?, ?, ?)',
+    );
+    for (const t of parseTrailers(unquoted(msg.body))) {
+      if (REVIEW_TRAILERS.has(t.name)) insert.run(msg.messageId, t.name, t.value);
+    }
+    return seriesOfThread(db, msg);
+  }
+  if (msg.kind !== 'patch' && msg.kind !== 'cover') return [];
+  const id = placeMessage(db, msg, now);
+  // The name (which linking compares) can change once the cover arrives; the
+  // link then decides whether a partial re-roll inherits patches.
+  refreshSeries(db, id, now);
+  const changed = [id, ...linkRevisions(db, id)];
+  for (const s of new Set(changed)) refreshSeries(db, s, now);
+  return changed;
+}
+
+/** The series a reply is about: the nearest ancestor that is one of its patches or its cover. */
+function seriesOfThread(db: Db, msg: ParsedMessage): number[] {
+  const find = db.prepare<[string, string], { id: number }>(
+    `SELECT series_id AS id FROM series_patches WHERE message_id = ?
+     UNION SELECT id FROM series WHERE cover_message_id = ?`,
+  );
+  for (const ref of [msg.inReplyTo, ...[...msg.references].reverse()]) {
+    if (!ref) continue;
+    const rows = find.all(ref, ref);
+    if (rows.length > 0) return rows.map((r) => r.id);
+  }
+  return [];
+}

@@ -1,0 +1,45 @@
+/** A series revision as the store knows it: what the pipeline and the reports read. */
+export interface StoredSeries {
+  id: number;
+  name: string;
+  version: number;
+  submitter: { name: string; addr: string };
+  total: number;
+  treeTag?: string;
+  rfc: boolean;
+  resend: boolean;
+  coverMessageId?: string;
+  coverSubject?: string;
+  baseCommit?: string;
+  changeId?: string;
+  complete: boolean;
+  previousId?: number;
+  supersededBy?: number;
+  patchworkId?: number;
+  patchworkUrl?: string;
+  patches: StoredPatch[];
+}
+
+export interface StoredPatch {
+  index: number;
+  messageId: string;
+  subject: string;
+  /** Absolute path of the raw .eml. */
+  rawPath: string;
+  /** Series id of the older revision this patch was carried over from (partial re-roll). */
+  inheritedFrom?: number;
+  patchworkId?: number;
+  patchworkUrl?: string;
+  /** Review trailers from replies to this patch or to the cover; `from` is the reply's Message-ID. */
+  trailers: { name: string; value: string; from: string }[];
+}
+
+export interface IngestSummary {
+  /** Message-IDs stored by this call. */
+  stored: string[];
+  /** Message-IDs already stored with the same bytes: nothing changed. */
+  duplicates: string[];
+  rejected: { messageId?: string; reason: string }[];
+  /** Series created or changed by this call. */
+  seriesTouched: number[];
+}
