@@ -116,6 +116,10 @@ export interface JudgedFailure {
   excerpt?: string;
   /** 1-based index of the patch that introduced it (bisection). */
   guiltyPatch?: number;
+  /** When bisection could only narrow it down: the first and last candidate patch. */
+  guiltyRange?: [number, number];
+  /** Why the judge put it in this class, in words for the report ("failed 1 of 3 runs"). */
+  reason?: string;
 }
 
 export type SeriesVerdict = 'success' | 'failure' | 'warning' | 'infra';
@@ -130,5 +134,9 @@ export interface Verdict {
   guiltyPatch?: number;
   baselineRunId?: number;
   extraRuns: number;
+  /** How the extra runs were spent: reruns on the series kernel, on the base, bisection probes. */
+  extraRunsDetail?: { seriesReruns: number; baseReruns: number; bisect: number };
+  /** The baseline's cache key (tree, base, config, toolchain, suites) and base commit. */
+  baseline?: { key: string; tree: string; baseSha: string };
   versionDiff?: { fixed: string[]; broken: string[]; previousSeriesId: number };
 }
