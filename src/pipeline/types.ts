@@ -22,6 +22,12 @@ export interface PatchApply {
   conflictFiles?: string[];
   conflictDiff?: string;
   error?: string;
+  /** Why a failed patch failed: a merge conflict, a file it needs is missing, or git cannot parse it. */
+  failKind?: 'conflict' | 'missing-file' | 'corrupt' | 'other';
+  /** The lane commit this patch became (bisection checks out base + first k patches). */
+  commit?: string;
+  /** For already-applied patches: the upstream commit that has it, and how it was matched. */
+  upstream?: { commit: string; by: 'patch-id' | 'subject' | 'no-change' };
 }
 
 export interface ApplyResult {
@@ -34,6 +40,8 @@ export interface ApplyResult {
   patches: PatchApply[];
   /** The lane's HEAD after the series applied. */
   headSha?: string;
+  /** Every tree/base tried, in order, when the first did not apply (routing.fallback). */
+  attempts?: { tree: string; baseSha: string; baseReason: string; status: ApplyStatus; reason?: string }[];
 }
 
 export interface BuildError {

@@ -6,7 +6,16 @@ export const Tree = z.object({
   upstream: z.string().min(1),
   branch: z.string().min(1).default('master'),
   fetchTimeoutSeconds: Seconds.default(600),
+  /**
+   * How many commits below the tip are searched for a series that is "already applied
+   * upstream" (by patch-id, then by subject). KPD looks at 100 subjects, NIPA at 1000.
+   */
+  alreadyAppliedLookback: z.number().int().positive().default(500),
+  /** Timeout for one `git am` of one patch (a huge patch on a cold cache is slow). */
+  applyTimeoutSeconds: Seconds.default(300),
 });
+
+export type TreeConfig = z.infer<typeof Tree>;
 
 export const Routing = z.object({
   /** The tree used when nothing else names one. */
@@ -18,3 +27,5 @@ export const Routing = z.object({
   /** Trees to try, in order, when the series does not apply to the chosen one. */
   fallback: z.array(z.string()).default([]),
 });
+
+export type RoutingConfig = z.infer<typeof Routing>;
