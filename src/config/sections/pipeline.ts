@@ -7,6 +7,9 @@ export const Build = z.object({
   /** make -j; defaults to the number of cores. */
   jobs: z.number().int().positive().optional(),
   ccacheDir: z.string().optional(),
+  /** The kernel's C compiler (the selftests' BPF objects always use clang). */
+  cc: z.string().default('gcc'),
+  clang: z.string().default('clang'),
   sandbox: z
     .object({
       enabled: z.boolean().default(true),
@@ -24,8 +27,14 @@ export const Vm = z.object({
   bootTimeoutSeconds: Seconds.default(120),
   suiteTimeoutSeconds: Seconds.default(1800),
   totalTimeoutSeconds: Seconds.default(3600),
+  /** The KVM canary boot: KVM that does not print the kernel banner in time means TCG. */
+  canaryTimeoutSeconds: Seconds.default(20),
+  /** Extra kernel command-line arguments for every guest. */
+  kernelArgs: z.array(z.string().regex(/^\S+$/, 'one argument, no spaces')).default([]),
   /** Other kernels to run the patched selftests against (the older-kernel matrix). */
-  extraKernels: z.array(z.object({ name: z.string(), image: z.string() })).default([]),
+  extraKernels: z
+    .array(z.object({ name: z.string(), image: z.string(), release: z.string().optional() }))
+    .default([]),
 });
 
 export const Suite = z.object({
@@ -33,9 +42,18 @@ export const Suite = z.object({
   kind: z.enum(['test_progs', 'test_verifier', 'test_maps', 'kselftest', 'command']),
   /** For test_progs: allow patterns (-a); empty means every test. */
   allow: z.array(z.string()).default([]),
+  /** For test_progs: deny patterns (-d) on top of the merged deny lists. */
+  deny: z.array(z.string()).default([]),
   /** For command / kselftest suites: argv run in the guest. */
   argv: z.array(z.string()).optional(),
+  /** test_progs flavour binary (test_progs-no_alu32, test_progs-cpuv4); default test_progs. */
+  binary: z.string().regex(/^test_progs[\w-]*$/).optional(),
+  /** How a command suite's output is read; default: its exit code is one result. */
+  parser: z.enum(['test_progs', 'test_verifier', 'test_maps', 'tap', 'exit-code']).optional(),
   timeoutSeconds: Seconds.optional(),
+}).refine((s) => !['command', 'kselftest'].includes(s.kind) || (s.argv?.length ?? 0) > 0, {
+  message: 'argv is required for command and kselftest suites',
+  path: ['argv'],
 });
 
 export const Judge = z.object({
