@@ -47,8 +47,6 @@ export function buildReportContext(config: Config, input: ReportInput, now: Date
   const { series, verdict } = input;
   const mail = config.report.email;
   const reply = replyTarget(series, verdict);
-  const withIds = series.patches.filter((p) => typeof p.patchworkId === 'number');
-  const onPatches = config.report.checks.patches === 'last' ? withIds.slice(-1) : withIds;
   return {
     runId: input.runId,
     runUrl: input.runUrl,
@@ -62,8 +60,17 @@ export function buildReportContext(config: Config, input: ReportInput, now: Date
     archiveUrl: mail?.archiveUrl,
     reply,
     email: mail && reply ? envelope(mail, series, reply, input.runId, now) : undefined,
-    checkPatchIds: onPatches.map((p) => p.patchworkId as number),
+    checkPatchIds: checkPatchIds(config, series),
   };
+}
+
+/** The Patchwork ids that get checks: every patch, or the last one (`checks.patches`). */
+export function checkPatchIds(config: Config, series: ReportSeries): number[] {
+  const ids = [...series.patches]
+    .sort((a, b) => a.index - b.index)
+    .map((p) => p.patchworkId)
+    .filter((id): id is number => typeof id === 'number');
+  return config.report.checks.patches === 'last' ? ids.slice(-1) : ids;
 }
 
 type EmailConfig = NonNullable<Config['report']['email']>;

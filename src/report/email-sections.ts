@@ -16,12 +16,16 @@ export function patchLabel(ctx: ReportContext, index: number): string {
   return `patch ${index}/${total}${patch ? ` "${oneLine(patch.subject, 200)}"` : ''}`;
 }
 
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function conflictSection(ctx: ReportContext): Lines {
   const apply = ctx.verdict.apply;
   if (apply?.status !== 'conflict') return [];
   const bad = apply.patches.find((p) => p.status === 'failed');
   const out = wrap(
-    `${bad ? patchLabel(ctx, bad.index) : 'The series'} does not apply to ${apply.tree} at ${apply.baseSha.slice(0, 12)} (${apply.baseReason}).`,
+    `${bad ? capitalize(patchLabel(ctx, bad.index)) : 'The series'} does not apply to ${apply.tree} at ${apply.baseSha.slice(0, 12)} (${apply.baseReason}).`,
   );
   if (bad?.conflictFiles?.length)
     out.push(
@@ -54,13 +58,13 @@ export function buildSection(ctx: ReportContext): Lines {
 export function crashSection(ctx: ReportContext): Lines {
   const boot = ctx.verdict.boot;
   const crash = boot?.crashes[0];
-  if (!boot || boot.status !== 'crash' || !crash) return [];
+  if (boot?.status !== 'crash' || !crash) return [];
   const more =
     boot.crashes.length > 1 ? ` (and ${count(boot.crashes.length - 1, 'more report')})` : '';
   return [
     ...wrap(`The kernel reported a ${crash.kind} in ${crash.fingerprint}${more}:`),
     '',
-    ...excerpt(crash.excerpt, FAILURE_LINES),
+    ...excerpt(crash.excerpt.replace(/^\[\s*\d+\.\d+\] ?/gm, ''), FAILURE_LINES),
   ];
 }
 

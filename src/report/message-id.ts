@@ -3,13 +3,14 @@ import { createHash } from 'node:crypto';
 /**
  * The reply's Message-ID, a pure function of what the report is about: the same
  * report always gets the same id, so a resend after a crash can be recognised on
- * the list (and by receivers' duplicate suppression). The hash covers the message
+ * the list (and by receivers' duplicate suppression). Short, because it is also
+ * the Closes: link that must fit on one line. The hash covers the message
  * being replied to, so ids stay unique even if a fresh database reuses run numbers.
  */
 export function reportMessageId(runId: number, inReplyTo: string, from: string): string {
   const domain = domainOf(from);
-  const hash = createHash('sha256').update(`${runId}\n${inReplyTo}`).digest('hex').slice(0, 16);
-  return `<bpfci.run${runId}.${hash}@${domain}>`;
+  const hash = createHash('sha256').update(`${runId}\n${inReplyTo}`).digest('hex').slice(0, 8);
+  return `<bpfci-${runId}-${hash}@${domain}>`;
 }
 
 function domainOf(from: string): string {

@@ -1,3 +1,4 @@
+import { BotError } from '../errors.js';
 import type { ReportContext } from './context.js';
 import { sanitizeHeaderText } from './sanitize.js';
 import { type ContextNames, plannedContexts, stageLines } from './stages.js';
@@ -47,8 +48,9 @@ export function renderPendingChecks(
  */
 export function targetUrl(runUrl: string): string {
   if (runUrl.length > MAX_TARGET_URL || !/^https?:\/\//.test(runUrl)) {
-    throw new Error(
-      `run URL is not a valid Patchwork target_url (http(s), at most ${MAX_TARGET_URL} chars): ${runUrl.slice(0, 80)}`,
+    throw new BotError(
+      'CONFIG_INVALID',
+      `report.baseUrl: run URL is not a valid Patchwork target_url (http(s), at most ${MAX_TARGET_URL} chars): ${runUrl.slice(0, 80)}`,
     );
   }
   return runUrl;

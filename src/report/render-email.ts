@@ -137,7 +137,10 @@ export function shellWord(word: string): string {
 
 function trailers(ctx: ReportContext): string[] {
   const env = ctx.email;
-  if (ctx.verdict.verdict !== 'failure' || !env || (!env.reportedBy && !env.closesUrl)) return [];
+  // A conflict is fixed by a new version, never by a separate commit: no tags then.
+  const conflict = ctx.verdict.apply?.status === 'conflict';
+  if (ctx.verdict.verdict !== 'failure' || conflict || !env || (!env.reportedBy && !env.closesUrl))
+    return [];
   const tags = [
     ...(env.reportedBy ? [`| Reported-by: ${env.reportedBy}`] : []),
     ...(env.closesUrl ? [`| Closes: ${env.closesUrl}`] : []),

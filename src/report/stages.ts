@@ -50,7 +50,7 @@ export function stageLines(ctx: ReportContext): StageLine[] {
     {
       context: `${p}-build`,
       label: 'build',
-      ...(v.build?.length ? buildState(v, v.build) : notRun(v, blocked)),
+      ...(v.build?.length ? buildState(v, v.build, ctx.series.patches.length) : notRun(v, blocked)),
     },
     {
       context: `${p}-boot`,
@@ -127,7 +127,11 @@ function applyState(ctx: ReportContext): Pick<StageLine, 'state' | 'summary'> {
   }
 }
 
-function buildState(v: Verdict, builds: BuildResult[]): Pick<StageLine, 'state' | 'summary'> {
+function buildState(
+  v: Verdict,
+  builds: BuildResult[],
+  total: number,
+): Pick<StageLine, 'state' | 'summary'> {
   const failed = builds.find((b) => b.status !== 'pass');
   if (!failed) {
     const warned = builds.reduce((n, b) => n + b.newWarnings.length, 0);
@@ -146,7 +150,7 @@ function buildState(v: Verdict, builds: BuildResult[]): Pick<StageLine, 'state' 
     : failed.target;
   return {
     state: 'fail',
-    summary: `${failed.target} build failed at ${where}${guilty ? `, broken by patch ${guilty}` : ''}`,
+    summary: `${failed.target} build failed at ${where}${guilty ? `, broken by patch ${guilty}/${total}` : ''}`,
   };
 }
 

@@ -47,16 +47,22 @@ export function wrap(text: string, width = WIDTH, first = '', indent = first): s
   return lines.flatMap((l) => fold(l, width, indent));
 }
 
-/** Hard-folds one line at `width`, continuation lines prefixed with `indent`. */
+/**
+ * Folds one line to `width`, continuation lines prefixed with `indent`. Breaks at
+ * the last space when there is one in the second half of the line, else hard.
+ */
 export function fold(line: string, width = WIDTH, indent = '  '): string[] {
-  if (line.length <= width) return [line];
-  const out = [line.slice(0, width)];
-  let rest = line.slice(width);
-  const room = Math.max(width - indent.length, 10);
-  while (rest.length > 0) {
-    out.push(`${indent}${rest.slice(0, room)}`);
-    rest = rest.slice(room);
+  const out: string[] = [];
+  let rest = line;
+  let room = width;
+  while (rest.length > room) {
+    const space = rest.lastIndexOf(' ', room);
+    const cut = space > room / 2 ? space : room;
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = `${indent}${rest.slice(cut).trimStart()}`;
+    room = width;
   }
+  out.push(rest);
   return out;
 }
 
