@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { registerCheckConfig } from './cli/check-config.js';
 import { configOption } from './cli/common.js';
+import { registerImport } from './cli/import.js';
+import { registerSeries } from './cli/series.js';
 import { EXIT } from './errors.js';
 
 const program = new Command('bpfci')
@@ -14,6 +16,6 @@ const program = new Command('bpfci')
     process.exit(ok ? EXIT.ok : EXIT.usage);
   });
 
-for (const register of [registerCheckConfig]) register(program);
+for (const register of [registerCheckConfig, registerImport, registerSeries]) register(program);
 
 await program.parseAsync(process.argv);
