@@ -17,7 +17,7 @@ export const Config = z
     routing: Routing.optional(),
     build: Build.prefault({}),
     vm: Vm.prefault({}),
-    suites: z.array(Suite).default([{ name: 'test_verifier', kind: 'test_verifier', allow: [] }]),
+    suites: z.array(Suite).prefault([{ name: 'test_verifier', kind: 'test_verifier' }]),
     judge: Judge.prefault({}),
     report: Report.prefault({}),
     daemon: Daemon.prefault({}),

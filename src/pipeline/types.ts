@@ -41,7 +41,13 @@ export interface ApplyResult {
   /** The lane's HEAD after the series applied. */
   headSha?: string;
   /** Every tree/base tried, in order, when the first did not apply (routing.fallback). */
-  attempts?: { tree: string; baseSha: string; baseReason: string; status: ApplyStatus; reason?: string }[];
+  attempts?: {
+    tree: string;
+    baseSha: string;
+    baseReason: string;
+    status: ApplyStatus;
+    reason?: string;
+  }[];
 }
 
 export interface BuildError {
@@ -84,6 +90,10 @@ export interface SuiteResult {
   tests: TestResult[];
   infraReason?: string;
   durationMs: number;
+  /** Why a suite failed as a whole (no summary, did not finish), beyond its tests. */
+  reason?: string;
+  /** The suite ran past its timeout and was killed in the guest. */
+  timedOut?: boolean;
 }
 
 export interface Crash {

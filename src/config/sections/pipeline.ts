@@ -37,24 +37,29 @@ export const Vm = z.object({
     .default([]),
 });
 
-export const Suite = z.object({
-  name: z.string().regex(/^[A-Za-z0-9_-]+$/),
-  kind: z.enum(['test_progs', 'test_verifier', 'test_maps', 'kselftest', 'command']),
-  /** For test_progs: allow patterns (-a); empty means every test. */
-  allow: z.array(z.string()).default([]),
-  /** For test_progs: deny patterns (-d) on top of the merged deny lists. */
-  deny: z.array(z.string()).default([]),
-  /** For command / kselftest suites: argv run in the guest. */
-  argv: z.array(z.string()).optional(),
-  /** test_progs flavour binary (test_progs-no_alu32, test_progs-cpuv4); default test_progs. */
-  binary: z.string().regex(/^test_progs[\w-]*$/).optional(),
-  /** How a command suite's output is read; default: its exit code is one result. */
-  parser: z.enum(['test_progs', 'test_verifier', 'test_maps', 'tap', 'exit-code']).optional(),
-  timeoutSeconds: Seconds.optional(),
-}).refine((s) => !['command', 'kselftest'].includes(s.kind) || (s.argv?.length ?? 0) > 0, {
-  message: 'argv is required for command and kselftest suites',
-  path: ['argv'],
-});
+export const Suite = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/),
+    kind: z.enum(['test_progs', 'test_verifier', 'test_maps', 'kselftest', 'command']),
+    /** For test_progs: allow patterns (-a); empty means every test. */
+    allow: z.array(z.string()).default([]),
+    /** For test_progs: deny patterns (-d) on top of the merged deny lists. */
+    deny: z.array(z.string()).default([]),
+    /** For command / kselftest suites: argv run in the guest. */
+    argv: z.array(z.string()).optional(),
+    /** test_progs flavour binary (test_progs-no_alu32, test_progs-cpuv4); default test_progs. */
+    binary: z
+      .string()
+      .regex(/^test_progs[\w-]*$/)
+      .optional(),
+    /** How a command suite's output is read; default: its exit code is one result. */
+    parser: z.enum(['test_progs', 'test_verifier', 'test_maps', 'tap', 'exit-code']).optional(),
+    timeoutSeconds: Seconds.optional(),
+  })
+  .refine((s) => !['command', 'kselftest'].includes(s.kind) || (s.argv?.length ?? 0) > 0, {
+    message: 'argv is required for command and kselftest suites',
+    path: ['argv'],
+  });
 
 export const Judge = z.object({
   reruns: z.number().int().min(0).default(2),

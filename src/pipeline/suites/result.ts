@@ -1,0 +1,124 @@
+import type { SuiteResult, TestResult } from '../types.js';
+import type { SuiteConfig } from './guest-command.js';
+import { parseTap } from './parse-tap.js';
+import { parseTestMaps } from './parse-test-maps.js';
+import { parseTestProgs } from './parse-test-progs.js';
+import { mergeJson, TestProgsJson } from './parse-test-progs-json.js';
+import { parseTestVerifier } from './parse-test-verifier.js';
+
+export type ParserName = NonNullable<SuiteConfig['parser']>;
+
+export interface SuiteRun {
+  suite: SuiteConfig;
+  /** Everything the suite printed (stdout and stderr). */
+  output: string;
+  /** null: the suite never finished (the guest died or was killed). */
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  /** test_progs -J content, when written. */
+  json?: string;
+  only?: string[];
+}
+
+export function parserFor(suite: SuiteConfig): ParserName {
+  if (suite.kind === 'command') return suite.parser ?? 'exit-code';
+  if (suite.kind === 'kselftest') return suite.parser ?? 'tap';
+  return suite.kind;
+}
+
+/**
+ * Turns one suite's output into per-test results and an outcome. Infrastructure
+ * outcomes (nothing ran, setup failed, bpf_testmod.ko missing) are told apart from test
+ * failures, because only failures can be the series' fault.
+ */
+export function suiteResult(run: SuiteRun): SuiteResult {
+  const base: SuiteResult = {
+    suite: run.suite.name,
+    kind: run.suite.kind,
+    outcome: 'ok',
+    exitCode: run.exitCode,
+    tests: [],
+    durationMs: run.durationMs,
+  };
+  const parsed = parse(parserFor(run.suite), run);
+  const tests = run.only?.length
+    ? parsed.tests.filter((t) => keep(t, run.only ?? []))
+    : parsed.tests;
+  const out: SuiteResult = { ...base, tests };
+  if (parsed.infra) return { ...out, outcome: 'infra', infraReason: parsed.infra };
+  if (run.timedOut) return { ...out, outcome: 'failed', timedOut: true, reason: 'suite timed out' };
+  if (run.exitCode === null) return { ...out, outcome: 'failed', reason: 'suite did not finish' };
+  if (parsed.reason) return { ...out, outcome: 'failed', reason: parsed.reason };
+  // kselftest's KSFT_SKIP (4): the runner skipped itself, which is not a failure.
+  const okExit = run.exitCode === 0 || (parserFor(run.suite) === 'tap' && run.exitCode === 4);
+  const failed = !okExit || tests.some((t) => t.status === 'fail');
+  return { ...out, outcome: failed ? 'failed' : 'ok' };
+}
+
+/** A name asked for by `only` keeps its subtests (`a` keeps `a/x`). */
+function keep(test: TestResult, only: string[]): boolean {
+  return only.some((n) => test.name === n || test.name.startsWith(`${n}/`));
+}
+
+interface Parsed {
+  tests: TestResult[];
+  infra?: string;
+  reason?: string;
+}
+
+function parse(parser: ParserName, run: SuiteRun): Parsed {
+  switch (parser) {
+    case 'test_progs':
+      return testProgs(run);
+    case 'test_verifier': {
+      const p = parseTestVerifier(run.output);
+      return p.summary ? { tests: p.tests } : { tests: p.tests, reason: 'no Summary line' };
+    }
+    case 'test_maps': {
+      const p = parseTestMaps(run.output, run.exitCode);
+      return p.finished
+        ? { tests: p.tests }
+        : { tests: p.tests, reason: 'test_maps did not finish' };
+    }
+    case 'tap':
+      return { tests: parseTap(run.output).tests };
+    case 'exit-code':
+      return { tests: [exitCodeResult(run)] };
+  }
+}
+
+function testProgs(run: SuiteRun): Parsed {
+  const p = parseTestProgs(run.output);
+  let tests = p.tests;
+  if (run.json) {
+    const json = TestProgsJson.safeParse(safeJson(run.json));
+    if (json.success) tests = mergeJson(tests, json.data);
+  }
+  // test_progs.c: EXIT_NO_TEST 2, EXIT_ERR_SETUP_INFRA 3.
+  if (run.exitCode === 2) return { tests, infra: 'test_progs ran no test (exit 2)' };
+  if (run.exitCode === 3) {
+    const why = p.preamble.filter((l) => l.trim()).slice(-1)[0];
+    return { tests, infra: `test_progs setup failed (exit 3)${why ? `: ${why}` : ''}` };
+  }
+  if (p.testmodMissing)
+    return { tests, infra: 'bpf_testmod.ko did not load: tests relying on it skip or fail' };
+  if (!p.summary && run.exitCode !== null && !run.timedOut) {
+    return { tests, reason: `test_progs ended without a Summary line (exit ${run.exitCode})` };
+  }
+  return { tests };
+}
+
+function exitCodeResult(run: SuiteRun): TestResult {
+  if (run.exitCode === 0) return { name: run.suite.name, status: 'pass' };
+  const lines = run.output.trimEnd().split('\n').slice(-40).join('\n');
+  return { name: run.suite.name, status: 'fail', excerpt: lines || `exit ${run.exitCode}` };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
