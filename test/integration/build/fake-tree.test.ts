@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BotError } from '../../../src/errors.js';
+import { bisectBuild } from '../../../src/pipeline/build/bisect.js';
+import { buildKernel } from '../../../src/pipeline/build/kernel.js';
+import { buildContext, fakeLane, openTempDir } from '../../helpers/build-tree.js';
+
+const WARN_C = 'int helper(int x)\n{\n\tint unused;\n\treturn x;\n}\n';
+const BROKEN_C = 'int helper(int x)\n{\n\treturn x +;\n}\n';
+
+describe('buildKernel on a fake kernel tree (sandboxed)', () => {
+  it('builds, then rebuilds only the touched object', async () => {
+    const ctx = buildContext();
+    const lane = fakeLane();
+    const logs = openTempDir('bpfci-logs-');
+    const first = await buildKernel(ctx, lane.target, {
+      profile: 'minimal',
+      logDir: join(logs, '1'),
+    });
+    expect(first.status).toBe('pass');
+    expect(first.compiled).toBe(2);
+    expect(existsSync(join(lane.target.buildDir, 'vmlinux'))).toBe(true);
+    lane.commit({ 'helper.c': 'int helper(int x)\n{\n\treturn x + 1;\n}\n' }, 'one-file change');
+    const second = await buildKernel(ctx, lane.target, {
+      profile: 'minimal',
+      logDir: join(logs, '2'),
+    });
+    expect(second.status).toBe('pass');
+    expect(second.compiled).toBe(1);
+    expect(readFileSync(join(logs, '2', 'kernel.log'), 'utf8')).toMatch(/ {2}CC {6}helper\.o/);
+  });
+
+  it('reports the first error as file:line: message with context', async () => {
+    const ctx = buildContext();
+    const lane = fakeLane();
+    lane.commit({ 'helper.c': BROKEN_C }, 'break it');
+    const r = await buildKernel(ctx, lane.target, {
+      profile: 'minimal',
+      logDir: openTempDir('bpfci-logs-'),
+    });
+    expect(r.status).toBe('fail');
+    expect(r.firstError?.file).toBe('helper.c');
+    expect(r.firstError?.line).toBe(3);
+    expect(r.firstError?.message).toMatch(/expected expression/);
+    expect(r.firstError?.context).toContain('return x +;');
+  });
+
+  it('reports only warnings the base build of the lane did not have', async () => {
+    const ctx = buildContext();
+    const lane = fakeLane();
+    const logs = openTempDir('bpfci-logs-');
+    const base = await buildKernel(ctx, lane.target, {
+      profile: 'minimal',
+      logDir: join(logs, 'base'),
+      baseSha: lane.baseSha,
+    });
+    expect(base.status).toBe('pass');
+    expect(base.newWarnings).toEqual([]);
+    lane.commit({ 'helper.c': WARN_C }, 'add a warning');
+    const r = await buildKernel(ctx, lane.target, {
+      profile: 'minimal',
+      logDir: join(logs, 'series'),
+      baseSha: lane.baseSha,
+    });
+    expect(r.status).toBe('pass');
+    expect(r.warnings).toBe(1);
+    expect(r.newWarnings).toEqual([
+      "helper.c:3: warning: unused variable 'unused' [-Wunused-variable]",
+    ]);
+  });
+
+  it('a missing compiler is an infrastructure error, not a failed build', async () => {
+    const ctx = buildContext({ cc: 'gcc-not-installed-here' });
+    const lane = fakeLane();
+    const err = await buildKernel(ctx, lane.target, {
+      profile: 'minimal',
+      logDir: openTempDir('bpfci-logs-'),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BotError);
+    expect((err as BotError).code).toBe('TOOL_MISSING');
+    expect((err as BotError).message).toContain('gcc-not-installed-here');
+  });
+});
+
+describe('bisectBuild with incremental builds in a real git repo', () => {
+  it('names patch 2 of 3 when patch 2 breaks the build', async () => {
+    const ctx = buildContext();
+    const lane = fakeLane();
+    const shas = [
+      lane.baseSha,
+      lane.commit({ 'extra.c': 'int extra(void) { return 1; }\n' }, 'patch 1: add extra.c'),
+      lane.commit({ 'helper.c': BROKEN_C }, 'patch 2: break helper.c'),
+      lane.commit({ 'more.c': 'int more(void) { return 2; }\n' }, 'patch 3: add more.c'),
+    ];
+    const logs = openTempDir('bpfci-logs-');
+    let n = 0;
+    const full = await buildKernel(ctx, lane.target, {
+      profile: 'minimal',
+      logDir: join(logs, 'full'),
+    });
+    expect(full.status).toBe('fail');
+    const visited: number[] = [];
+    const r = await bisectBuild({
+      count: 3,
+      checkoutPatch: async (k) => {
+        visited.push(k);
+        lane.checkout(shas[k] as string);
+      },
+      build: () =>
+        buildKernel(ctx, lane.target, { profile: 'minimal', logDir: join(logs, `b${++n}`) }),
+    });
+    expect(r.guiltyPatch).toBe(2);
+    expect(r.guiltyBuild?.firstError?.file).toBe('helper.c');
+    // ceil(log2 3) = 2 builds, and the lane is left with the whole series applied.
+    expect(r.steps).toHaveLength(2);
+    expect(visited.at(-1)).toBe(3);
+  });
+});
