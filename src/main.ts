@@ -3,7 +3,10 @@ import { Command } from 'commander';
 import { registerCheckConfig } from './cli/check-config.js';
 import { configOption } from './cli/common.js';
 import { registerImport } from './cli/import.js';
+import { registerRun } from './cli/run.js';
 import { registerSeries } from './cli/series.js';
+import { registerServe } from './cli/serve.js';
+import { registerStatus } from './cli/status.js';
 import { EXIT } from './errors.js';
 
 const program = new Command('bpfci')
@@ -16,6 +19,14 @@ const program = new Command('bpfci')
     process.exit(ok ? EXIT.ok : EXIT.usage);
   });
 
-for (const register of [registerCheckConfig, registerImport, registerSeries]) register(program);
+for (const register of [
+  registerCheckConfig,
+  registerImport,
+  registerSeries,
+  registerRun,
+  registerStatus,
+  registerServe,
+])
+  register(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { closeContext, openContext } from '../context.js';
+import { startDaemon } from '../daemon/daemon.js';
+import { handleSignals } from '../daemon/lifecycle.js';
+import { runOnce } from '../daemon/once.js';
+import { createSqliteQueue } from '../daemon/sqlite-queue.js';
+import { realDeps } from '../daemon/wiring.js';
+import { EXIT } from '../errors.js';
+import { startWebServer, type WebServer } from '../web/server.js';
+import { action, printJson } from './common.js';
+
+interface RunFlags {
+  once?: boolean;
+  dryRun?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run the daemon: poll the sources, run the queue, send the reports')
+    .option('--once', 'poll every source once, run every job to its end, send the reports, exit')
+    .option('--dry-run', 'print the emails and checks instead of sending them')
+    .action(
+      action(async (flags: RunFlags) => {
+        const ctx = openContext(program.opts());
+        const dryRun = flags.dryRun ?? false;
+        try {
+          const deps = await realDeps(ctx);
+          const queue = createSqliteQueue(ctx.db);
+          if (flags.once) {
+            printJson(await runOnce(ctx, deps, queue, { dryRun }));
+            return EXIT.ok;
+          }
+          const daemon = startDaemon(ctx, deps, queue, { dryRun });
+          const unhook = handleSignals(ctx, daemon);
+          let web: WebServer | undefined;
+          if (ctx.config.web.enabled) {
+            web = await startWebServer(ctx, ctx.config.web.host, ctx.config.web.port);
+          }
+          ctx.log.info({ pid: process.pid, dryRun }, 'daemon started');
+          await daemon.done;
+          unhook();
+          await web?.close();
+          return EXIT.ok;
+        } finally {
+          closeContext(ctx);
+        }
+      }),
+    );
+}

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { closeContext, openContext } from '../context.js';
+import { collectStatus, type StatusSnapshot } from '../daemon/status.js';
+import { EXIT } from '../errors.js';
+import { action, printJson } from './common.js';
+
+function text(s: StatusSnapshot): string {
+  const lines = [
+    `queue depth ${s.queueDepth}; jobs ${Object.entries(s.jobs)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+    `outbox backlog ${s.outboxBacklog}; mails sent ${s.outbox.email.sent} failed ${s.outbox.email.failed}`,
+    `disk free ${(s.disk.freeBytes / 1024 ** 3).toFixed(1)} GiB${s.disk.low ? ' (LOW: new jobs refused)' : ''}`,
+    'running:',
+    ...s.running.map(
+      (j) => `  job ${j.id} series ${j.seriesId} lane ${j.lane} since ${j.startedAt}`,
+    ),
+    'queued:',
+    ...s.queued.map(
+      (j) =>
+        `  job ${j.id} series ${j.seriesId} lane ${j.lane} prio ${j.priority} due ${j.nextAttemptAt}`,
+    ),
+    'sources:',
+    ...s.sources.map(
+      (p) =>
+        `  ${p.source}: last poll ${p.lastPollAt}, ${p.errorsTotal}/${p.pollsTotal} failed` +
+        (p.lastErrorCode ? `, last error ${p.lastErrorCode}: ${p.lastError ?? ''}` : ''),
+    ),
+    'lanes:',
+    ...s.lanes.map((l) => `  ${l.tree}: ${l.holderPid ? `held by pid ${l.holderPid}` : 'idle'}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('running jobs, the queue, the last poll per source, the outbox and the lanes')
+    .option('--json', 'print JSON (the same numbers as /metrics)')
+    .action(
+      action((flags: { json?: boolean }) => {
+        const ctx = openContext(program.opts());
+        try {
+          const snapshot = collectStatus(ctx);
+          if (flags.json) printJson(snapshot);
+          else process.stdout.write(text(snapshot));
+          return EXIT.ok;
+        } finally {
+          closeContext(ctx);
+        }
+      }),
+    );
+}

@@ -1,0 +1,63 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AppContext } from '../context.js';
+import { BotError } from '../errors.js';
+import { enqueuePending, enqueueReports } from '../report/enqueue.js';
+import { loadSeries } from '../series/store.js';
+import { runPageUrl } from '../web/urls.js';
+import type { DaemonDeps, RunJob } from './deps.js';
+import type { Job } from './queue.js';
+
+/**
+ * Test mode only: BPFCI_TEST_PIPELINE names an ES module whose `runJob` replaces
+ * the pipeline (the crash-loop test needs a cheap, real-process pipeline). It is
+ * read from the environment, never from the config file, and logged loudly.
+ */
+async function testPipeline(ctx: AppContext): Promise<RunJob | undefined> {
+  const file = process.env.BPFCI_TEST_PIPELINE;
+  if (!file) return undefined;
+  const path = isAbsolute(file) ? file : resolve(file);
+  const mod = (await import(pathToFileURL(path).href)) as { runJob?: RunJob };
+  if (typeof mod.runJob !== 'function') {
+    throw new BotError('CONFIG_INVALID', `BPFCI_TEST_PIPELINE: ${path} exports no runJob`);
+  }
+  ctx.log.warn({ module: path }, 'TEST MODE: the pipeline is replaced by BPFCI_TEST_PIPELINE');
+  return mod.runJob;
+}
+
+function seriesOf(ctx: AppContext, job: Job) {
+  const series = loadSeries(ctx.db, job.seriesId);
+  if (!series) throw new BotError('NOT_FOUND', `series ${job.seriesId} is gone`);
+  return series;
+}
+
+/**
+ * The real collaborators of the daemon. The report's run id is the job id: it is
+ * known when the job is claimed (pending checks) and stays the same across a
+ * restart, so the outbox's dedupe keys and Message-IDs are stable.
+ */
+export async function realDeps(
+  ctx: AppContext,
+  parts: Partial<Pick<DaemonDeps, 'sources' | 'runJob'>> & {
+    deliver?: DaemonDeps['reports']['deliver'];
+  } = {},
+): Promise<DaemonDeps> {
+  const runJob = (await testPipeline(ctx)) ?? parts.runJob;
+  if (!runJob)
+    throw new BotError('TOOL_MISSING', 'the pipeline runner is not wired into the daemon');
+  const url = (job: Job): string => runPageUrl(ctx.config.report.baseUrl, job.id);
+  return {
+    runJob,
+    sources: parts.sources ?? { list: () => [], poll: async () => {} },
+    reports: {
+      enqueue(c, job, outcome): void {
+        const input = { runId: job.id, series: seriesOf(c, job), verdict: outcome.verdict };
+        enqueueReports(c, { ...input, runUrl: url(job) });
+      },
+      started(c, job): void {
+        enqueuePending(c, { runId: job.id, series: seriesOf(c, job), runUrl: url(job) });
+      },
+      deliver: parts.deliver ?? (async () => {}),
+    },
+  };
+}
