@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import type { AppContext } from '../context.js';
+import { type BaselineInputs, claimBaseline } from '../db/baselines.js';
+import type { Db } from '../db/open.js';
+import { finishRun, loadTestResults } from '../db/runs.js';
+import { BotError } from '../errors.js';
+import type { TestObservation } from './judge/observations.js';
+
+export type { BaselineInputs } from '../db/baselines.js';
+
+export type BaselineOutcome =
+  | { state: 'ready'; runId: number; tests: TestObservation[] }
+  | { state: 'infra'; runId: number; reason: string };
+
+/** What a baseline producer returns: the base's test results, or why it could not get them. */
+export type BaselineProduct =
+  | { ok: true; tests: TestObservation[] }
+  | { ok: false; reason: string };
+
+export interface EnsureOptions {
+  staleMs: number;
+  /** How often to look again while another worker runs the same baseline. */
+  pollMs?: number;
+  signal?: AbortSignal;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The cache key of a baseline: every input that can change the base's results.
+ * Any change (a new base commit, a config fragment, a compiler upgrade, another
+ * suite or denylist) is a different key, so a stale baseline is never reused.
+ */
+export function baselineKey(inputs: BaselineInputs): string {
+  const canonical = JSON.stringify([
+    inputs.tree,
+    inputs.baseSha,
+    inputs.configHash,
+    inputs.toolchain,
+    inputs.suites,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+const inflight = new WeakMap<Db, Map<string, Promise<BaselineOutcome>>>();
+
+/**
+ * Returns the baseline of `inputs`, running it (through `produce`) only when no
+ * finished one exists. Run once, shared by every series on that base: a second
+ * request in this process awaits the first; one in another process sees the
+ * claimed run in the DB and waits for it (taking it over if it goes stale). A
+ * base that could not be tested (it does not build or boot) is stored as infra
+ * and claimed again by the next request.
+ */
+export function ensureBaseline(
+  ctx: AppContext,
+  inputs: BaselineInputs,
+  produce: (runId: number) => Promise<BaselineProduct>,
+  opts: EnsureOptions,
+): Promise<BaselineOutcome> {
+  const key = baselineKey(inputs);
+  const mine = inflight.get(ctx.db) ?? new Map<string, Promise<BaselineOutcome>>();
+  inflight.set(ctx.db, mine);
+  const running = mine.get(key);
+  if (running) return running;
+  const p = obtain(ctx, key, inputs, produce, opts).finally(() => mine.delete(key));
+  mine.set(key, p);
+  return p;
+}
+
+async function obtain(
+  ctx: AppContext,
+  key: string,
+  inputs: BaselineInputs,
+  produce: (runId: number) => Promise<BaselineProduct>,
+  opts: EnsureOptions,
+): Promise<BaselineOutcome> {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (;;) {
+    if (opts.signal?.aborted)
+      throw new BotError('CANCELLED', 'cancelled while waiting for a baseline');
+    const claim = claimBaseline(ctx.db, key, inputs, opts.staleMs);
+    if (claim.state === 'ready') {
+      return { state: 'ready', runId: claim.runId, tests: loadTestResults(ctx.db, claim.runId) };
+    }
+    if (claim.state === 'busy') {
+      ctx.log.info({ key, runId: claim.runId }, 'waiting for a baseline another worker is running');
+      await sleep(opts.pollMs ?? 5_000);
+      continue;
+    }
+    ctx.log.info(
+      { key, runId: claim.runId, tree: inputs.tree, base: inputs.baseSha },
+      'running baseline',
+    );
+    let product: BaselineProduct;
+    try {
+      product = await produce(claim.runId);
+    } catch (err) {
+      finishRun(ctx.db, claim.runId, {
+        status: err instanceof BotError && err.code === 'CANCELLED' ? 'cancelled' : 'error',
+      });
+      throw err;
+    }
+    if (!product.ok) {
+      finishRun(ctx.db, claim.runId, { status: 'infra' });
+      return { state: 'infra', runId: claim.runId, reason: product.reason };
+    }
+    finishRun(ctx.db, claim.runId, { status: 'done', tests: product.tests });
+    return { state: 'ready', runId: claim.runId, tests: product.tests };
+  }
+}

@@ -1,0 +1,46 @@
+import type { JudgeProbes, ProbeOutcome } from './judge/judge-failures.js';
+import { KERNEL_SUITE, type TestObservation } from './judge/observations.js';
+import { BOOT_TEST, type LaneRun, type LaneSession, runAt } from './lane-run.js';
+
+/**
+ * The judge's extra runs, on the job's lane: reruns of the series kernel (no
+ * rebuild), once on the base, and bisection probes at base + k patches. Each
+ * runs only the tests asked about, and is recorded as its own run.
+ */
+export function laneProbes(s: LaneSession, seriesRunId: number, patchCount: number): JudgeProbes {
+  const probe = async (
+    k: number,
+    kind: 'rerun' | 'bisect',
+    tests: TestObservation[],
+  ): Promise<ProbeOutcome> =>
+    probeOutcome(await runAt(s, k, { kind, parentId: seriesRunId, only: onlyOf(tests) }), tests);
+  return {
+    rerunSeries: (tests) => probe(patchCount, 'rerun', tests),
+    rerunBase: (tests) => probe(0, 'rerun', tests),
+    probe: (k, tests) => probe(k, 'bisect', tests),
+  };
+}
+
+/**
+ * `only` for the boot stage, per suite. A crash or a failed boot is not a test
+ * that can be selected: when one is asked about, everything runs again.
+ */
+export function onlyOf(tests: TestObservation[]): Record<string, string[]> | undefined {
+  if (tests.some((t) => t.suite === KERNEL_SUITE || t.suite === BOOT_TEST.suite)) return undefined;
+  const only: Record<string, string[]> = {};
+  for (const t of tests) only[t.suite] = [...(only[t.suite] ?? []), t.name];
+  return only;
+}
+
+function probeOutcome(run: LaneRun, asked: TestObservation[]): ProbeOutcome {
+  if (run.kind === 'tested' || run.kind === 'no-boot') return { tests: run.tests };
+  if (run.kind === 'infra') return { infra: run.reason };
+  // A state of the series that does not build cannot pass the tests: count them failing there.
+  return {
+    tests: asked.map((t) => ({
+      ...t,
+      status: 'fail' as const,
+      excerpt: 'this state of the series does not build',
+    })),
+  };
+}

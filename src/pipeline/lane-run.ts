@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import type { AppContext } from '../context.js';
+import { createRun, finishRun, type RunKind, setRunArtifacts } from '../db/runs.js';
+import { recordObservations } from '../db/stability.js';
+import { bootInfraReason, type RetryPolicy, withInfraRetry } from './judge/infra.js';
+import { observationsOf, type TestObservation } from './judge/observations.js';
+import type { Built, HeldLane, RunnableSeries, Stages, SuiteSpec } from './stages.js';
+import type { ApplyResult, BootResult, BuildResult } from './types.js';
+
+/** Wraps a build or a boot in the daemon's global build/VM limits. */
+export type SlotFn = <T>(kind: 'build' | 'vm', fn: () => Promise<T>) => Promise<T>;
+
+/** One job's hold on a lane: where the lane is and what is built in it. */
+export interface LaneSession<S extends RunnableSeries = RunnableSeries> {
+  ctx: AppContext;
+  stages: Stages<S>;
+  lane: HeldLane;
+  applied: ApplyResult;
+  series: S;
+  suites: SuiteSpec[];
+  denylist: string[];
+  retry: RetryPolicy;
+  slot: SlotFn;
+  signal?: AbortSignal;
+  /** Patches of the series the lane's worktree holds (0 = the base). */
+  at: number;
+  /** Patches the build dir's kernel was built from, when it matches a state. */
+  built?: { at: number; output: Built };
+}
+
+export type LaneRun = { runId: number; builds: BuildResult[] } & (
+  | { kind: 'tested'; tests: TestObservation[]; boot: BootResult }
+  | { kind: 'build-failed' }
+  | { kind: 'no-boot'; reason: string; tests: TestObservation[] }
+  | { kind: 'infra'; reason: string }
+);
+
+export interface LaneRunSpec {
+  kind: RunKind;
+  /** An existing run row to fill (the series run); otherwise a new one is created. */
+  runId?: number;
+  parentId?: number;
+  key?: string;
+  only?: Record<string, string[]>;
+}
+
+/** The pseudo-test a kernel that never boots fails, so it can be judged and bisected. */
+export const BOOT_TEST = { suite: 'boot', name: 'kernel boots' } as const;
+
+/**
+ * Puts the lane at base + k patches, builds it unless that kernel is already
+ * built, boots it and runs the suites (or only some tests), retrying
+ * infrastructure outcomes with backoff. Records the run and its test results;
+ * a series run row is left open for the runner to close with the verdict.
+ */
+export async function runAt(s: LaneSession, k: number, spec: LaneRunSpec): Promise<LaneRun> {
+  const { ctx } = s;
+  const runId =
+    spec.runId ??
+    createRun(ctx.db, {
+      kind: spec.kind,
+      key: spec.key ?? `${spec.kind}:${s.series.id}:${k}`,
+      seriesId: spec.kind === 'baseline' ? undefined : s.series.id,
+      parentId: spec.parentId,
+      patches: k,
+    });
+  const dir = join(ctx.stateDir, 'runs', String(runId));
+  setRunArtifacts(ctx.db, runId, dir);
+  const run = await execute(s, k, spec.only, dir);
+  const out = { runId, ...run } as LaneRun;
+  const tests = 'tests' in out ? out.tests : [];
+  if (spec.kind !== 'bisect' && out.kind !== 'infra') recordObservations(ctx.db, tests);
+  if (spec.runId === undefined) {
+    finishRun(ctx.db, runId, { status: out.kind === 'infra' ? 'infra' : 'done', tests });
+  }
+  return out;
+}
+
+type Executed = { builds: BuildResult[] } & (
+  | { kind: 'tested'; tests: TestObservation[]; boot: BootResult }
+  | { kind: 'build-failed' }
+  | { kind: 'no-boot'; reason: string; tests: TestObservation[] }
+  | { kind: 'infra'; reason: string }
+);
+
+async function execute(
+  s: LaneSession,
+  k: number,
+  only: Record<string, string[]> | undefined,
+  dir: string,
+): Promise<Executed> {
+  if (s.at !== k) {
+    await s.stages.checkout(s.ctx, s.lane, s.applied, k);
+    s.at = k;
+  }
+  let builds: BuildResult[] = [];
+  if (s.built?.at !== k) {
+    s.built = undefined;
+    const built = await withInfraRetry(
+      () =>
+        s.slot('build', () =>
+          s.stages.build(s.ctx, s.lane, {
+            logDir: join(dir, 'build'),
+            baseSha: s.applied.baseSha,
+            signal: s.signal,
+          }),
+        ),
+      (b) => (b.results.some((r) => r.status === 'timeout') ? 'build timed out' : undefined),
+      s.retry,
+    );
+    if (!built.ok)
+      return { kind: 'infra', reason: `build: ${built.reason}`, builds: built.last?.results ?? [] };
+    builds = built.value.results;
+    if (builds.some((r) => r.status === 'fail' || r.status === 'contained'))
+      return { kind: 'build-failed', builds };
+    s.built = { at: k, output: built.value };
+  }
+  const output = s.built.output;
+  const booted = await withInfraRetry(
+    () =>
+      s.slot('vm', () =>
+        s.stages.bootAndTest(s.ctx, {
+          kernelImage: output.kernelImage,
+          selftestsDir: output.selftestsDir,
+          suites: s.suites,
+          only,
+          denylist: s.denylist,
+          artifactsDir: join(dir, 'boot'),
+          signal: s.signal,
+        }),
+      ),
+    bootInfraReason,
+    s.retry,
+  );
+  if (booted.ok)
+    return { kind: 'tested', tests: observationsOf(booted.value), boot: booted.value, builds };
+  if (booted.last?.status === 'no-boot') {
+    const tests = [{ ...BOOT_TEST, status: 'fail' as const, excerpt: booted.reason }];
+    return { kind: 'no-boot', reason: booted.reason, tests, builds };
+  }
+  return { kind: 'infra', reason: booted.reason, builds };
+}

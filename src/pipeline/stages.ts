@@ -1,0 +1,73 @@
+import type { Config } from '../config/schema.js';
+import type { AppContext } from '../context.js';
+import type { ApplyResult, BootResult, BuildResult } from './types.js';
+
+/**
+ * The stages the runner drives, as narrow functions. The default wiring
+ * (default-stages.ts) binds the real apply/build/boot modules; tests inject
+ * their own, so the runner and the judge are testable on their own.
+ */
+
+/** What the runner needs of a series revision (the series store's StoredSeries fits). */
+export interface RunnableSeries {
+  id: number;
+  version: number;
+  previousId?: number;
+  patches: { index: number; subject: string }[];
+}
+
+/** A lane held for this job: its tree's worktree and persistent build directory. */
+export interface HeldLane {
+  tree: string;
+  worktree: string;
+  buildDir: string;
+  ccacheDir: string;
+  release(): Promise<void>;
+}
+
+export type SuiteSpec = Config['suites'][number];
+
+/** The kernel and selftests a build produced, ready to boot. */
+export interface Built {
+  results: BuildResult[];
+  kernelImage: string;
+  selftestsDir: string;
+}
+
+export interface BootRequest {
+  kernelImage: string;
+  selftestsDir: string;
+  suites: SuiteSpec[];
+  /** Run only these tests, per suite (reruns and bisection). */
+  only?: Record<string, string[]>;
+  denylist: string[];
+  artifactsDir: string;
+  signal?: AbortSignal;
+}
+
+/** What makes two baselines the same, besides tree and base commit. */
+export interface BaselineIdentity {
+  configHash: string;
+  toolchain: string;
+  denylist: string[];
+}
+
+export interface Stages<S extends RunnableSeries = RunnableSeries> {
+  loadSeries(ctx: AppContext, id: number): S | undefined;
+  /** Picks the tree and base, takes that lane and applies the whole series in it. */
+  apply(
+    ctx: AppContext,
+    series: S,
+    opts: { tree?: string; signal?: AbortSignal },
+  ): Promise<{ result: ApplyResult; lane: HeldLane }>;
+  /** Moves the lane to base + the first k patches of `applied` (k = 0: the base). */
+  checkout(ctx: AppContext, lane: HeldLane, applied: ApplyResult, k: number): Promise<void>;
+  /** Builds the kernel, then the selftests against it, in the lane. */
+  build(
+    ctx: AppContext,
+    lane: HeldLane,
+    opts: { logDir: string; baseSha: string; signal?: AbortSignal },
+  ): Promise<Built>;
+  bootAndTest(ctx: AppContext, req: BootRequest): Promise<BootResult>;
+  identity(ctx: AppContext, lane: HeldLane, applied: ApplyResult): Promise<BaselineIdentity>;
+}
