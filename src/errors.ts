@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   HTTP_FAILED: { text: 'HTTP request failed', retryable: true },
   HTTP_AUTH: { text: 'HTTP authentication failed', retryable: false },
   HTTP_BAD_RESPONSE: { text: 'HTTP response could not be understood', retryable: true },
+  HTTP_REJECTED: { text: 'HTTP request refused by the server', retryable: false },
   IMAP_FAILED: { text: 'IMAP session failed', retryable: true },
   SMTP_FAILED: { text: 'SMTP delivery failed', retryable: true },
   TREE_FETCH: { text: 'Fetching a kernel tree failed', retryable: true },
