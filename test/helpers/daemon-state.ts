@@ -59,12 +59,19 @@ export function seedSeries(db: Db, s: SeedSeries = {}): number {
       now,
     );
   const id = Number(info.lastInsertRowid);
+  const name = s.name ?? `[PATCH bpf-next] series ${counter}`;
   for (let i = 1; i <= total; i++) {
+    const mid = `<s${id}-p${i}.${counter}@example.org>`;
     db.prepare('INSERT INTO series_patches (series_id, idx, message_id) VALUES (?, ?, ?)').run(
       id,
       i,
-      `<s${id}-p${i}.${counter}@example.org>`,
+      mid,
     );
+    db.prepare(
+      `INSERT INTO messages (message_id, sha256, raw_path, size, kind, subject, from_name,
+         from_addr, source, received_at)
+       VALUES (?, 'x', '/dev/null', 0, 'patch', ?, 'A U Thor', ?, 'test', ?)`,
+    ).run(mid, `${name} ${i}/${total}`, s.submitter ?? 'author@example.org', now);
   }
   return id;
 }
