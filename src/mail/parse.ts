@@ -48,22 +48,24 @@ export function parseMessage(raw: Buffer, options: ParseOptions = {}): ParseOutc
   const sha256 = sha256Hex(raw);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_MAIL_BYTES;
   if (raw.length > maxBytes) {
-    return {
-      ok: false,
-      sha256,
-      reason: `mail is ${raw.length} bytes, over the ${maxBytes}-byte limit`,
-    };
+    const reason = `mail is ${raw.length} bytes, over the ${maxBytes}-byte limit`;
+    return rejected(sha256, rawMessageId(raw), reason);
   }
   const parsed = parseWithMailparser(raw);
-  if (!parsed.ok)
-    return { ok: false, sha256, reason: `MIME parse failed: ${cleanHeader(parsed.error, 200)}` };
+  if (!parsed.ok) {
+    return rejected(
+      sha256,
+      rawMessageId(raw),
+      `MIME parse failed: ${cleanHeader(parsed.error, 200)}`,
+    );
+  }
   const mail = parsed.mail;
   const header = (key: string) =>
     mail.headerLines.find((h) => h.key === key)?.line.replace(/^[^:]*:\s*/, '');
   const messageId = normalizeMessageId(header('message-id'));
   if (!messageId) return { ok: false, sha256, reason: 'no Message-ID header' };
   const body = patchText(mail);
-  if (body.trim().length === 0) return { ok: false, sha256, messageId, reason: 'empty body' };
+  if (body.trim().length === 0) return { ok: false, sha256, messageId, reason: emptyReason(raw) };
   const subjectInfo = parseSubject(mail.subject);
   const inReplyTo = parseReferences(header('in-reply-to'))[0];
   const kind = classify(subjectInfo, body, inReplyTo);
@@ -92,4 +94,29 @@ export function parseMessage(raw: Buffer, options: ParseOptions = {}): ParseOutc
       notes,
     },
   };
+}
+
+/**
+ * mailparser yields no text both for a truly empty body and for a MIME tree
+ * it could not read (a multipart without a boundary): tell the two apart.
+ */
+function emptyReason(raw: Buffer): string {
+  const text = raw.toString('latin1');
+  const start = text.search(/\r?\n\r?\n/);
+  const rawBody = start < 0 ? '' : text.slice(start).trim();
+  return rawBody.length === 0
+    ? 'empty body'
+    : 'broken MIME: no readable text part in a non-empty body';
+}
+
+function rejected(sha256: string, messageId: string | undefined, reason: string): ParseOutcome {
+  return messageId ? { ok: false, sha256, messageId, reason } : { ok: false, sha256, reason };
+}
+
+/** The Message-ID read straight from the header block, for mail the parser never sees. */
+function rawMessageId(raw: Buffer): string | undefined {
+  const head = raw.subarray(0, 64 * 1024).toString('latin1');
+  const end = head.search(/\r?\n\r?\n/);
+  const unfolded = (end < 0 ? head : head.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  return normalizeMessageId(/^message-id:(.*)$/im.exec(unfolded)?.[1]);
 }
