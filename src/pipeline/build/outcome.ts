@@ -22,7 +22,8 @@ const CONTAINMENT: { re: RegExp; reason: string }[] = [
     reason: 'the build hit the process-count limit (RLIMIT_NPROC)',
   },
   {
-    re: /Network is unreachable|Temporary failure in name resolution|Could not resolve host/,
+    // The sandbox has its own empty network namespace: only a loopback nobody listens on.
+    re: /Network is unreachable|Connection refused|Temporary failure in name resolution|Could not resolve host/,
     reason: 'the build tried to use the network',
   },
 ];
