@@ -123,6 +123,12 @@ export interface BootResult {
   consolePath?: string;
   durationMs: number;
   reason?: string;
+  /** `uname -r` of the booted kernel, when known (picks the version deny list). */
+  kernelRelease?: string;
+  /** The guest reached its end marker (every suite ran). */
+  completed?: boolean;
+  /** Guest tools (ping, keyctl, ...) missing from the guest root: infrastructure. */
+  missingTools?: string[];
 }
 
 export type FailureClass = 'new' | 'pre-existing' | 'flaky' | 'fixed' | 'infra';
