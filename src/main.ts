@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerBuild } from './cli/build.js';
 import { registerCheckConfig } from './cli/check-config.js';
 import { configOption } from './cli/common.js';
 import { registerImport } from './cli/import.js';
@@ -26,6 +27,7 @@ for (const register of [
   registerRun,
   registerStatus,
   registerServe,
+  registerBuild,
 ])
   register(program);
 
