@@ -12,7 +12,9 @@ export function normalizeName(name: string): string {
 
 /**
  * Links the revisions of one piece of work: same submitter and same
- * normalised name, or the same b4 change-id. They are chained by version
+ * normalised name, or the same b4 change-id, or a thread that says so (a v3
+ * cover or patch posted as a reply to the v2 one, as `--in-reply-to` and
+ * partial re-rolls do). They are chained by version
  * (then by posting order, so a RESEND supersedes what it resends): each
  * revision points at the one before and is superseded by the one after.
  * Returns the ids whose links changed.
@@ -22,16 +24,17 @@ export function linkRevisions(db: Db, id: number): number[] {
   if (!s) return [];
   const group = db
     .prepare<unknown[], SeriesRow>(
-      `SELECT * FROM series WHERE (submitter_addr = ? AND lower(name) = lower(?))
-         OR (change_id IS NOT NULL AND change_id = ?) OR id = ?`,
+      `SELECT * FROM series WHERE submitter_addr = ? OR (change_id IS NOT NULL AND change_id = ?)
+         OR id = ?`,
     )
-    .all(s.submitter_addr, s.name, s.change_id, id)
+    .all(s.submitter_addr, s.change_id, id)
     .filter(
       (r) =>
         r.id === id ||
-        r.change_id === s.change_id ||
-        normalizeName(r.name) === normalizeName(s.name),
+        (s.change_id !== null && r.change_id === s.change_id) ||
+        (r.submitter_addr === s.submitter_addr && normalizeName(r.name) === normalizeName(s.name)),
     );
+  for (const r of threadRelated(db, s)) if (!group.some((g) => g.id === r.id)) group.push(r);
   // Series that pointed at this one but no longer belong with it (its name changed).
   const stale = db
     .prepare<[number, number], { id: number }>(
@@ -61,4 +64,20 @@ export function linkRevisions(db: Db, id: number): number[] {
 
 function byDate(a: SeriesRow, b: SeriesRow): number {
   return a.first_date && b.first_date ? a.first_date.localeCompare(b.first_date) : 0;
+}
+
+/** Revisions of another version whose cover or patches this one replies to, or that reply to it. */
+function threadRelated(db: Db, s: SeriesRow): SeriesRow[] {
+  return db
+    .prepare<{ id: number; version: number }, SeriesRow>(
+      `WITH owned(sid, mid) AS (
+         SELECT series_id, message_id FROM series_patches WHERE inherited_from IS NULL
+         UNION SELECT id, cover_message_id FROM series WHERE cover_message_id IS NOT NULL),
+       edges(a, b) AS (
+         SELECT o.sid, p.sid FROM owned o JOIN messages m ON m.message_id = o.mid
+         JOIN owned p ON p.mid = m.in_reply_to WHERE o.sid != p.sid)
+       SELECT * FROM series WHERE version != @version AND id IN (
+         SELECT b FROM edges WHERE a = @id UNION SELECT a FROM edges WHERE b = @id)`,
+    )
+    .all({ id: s.id, version: s.version });
 }

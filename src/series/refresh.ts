@@ -33,7 +33,11 @@ export function refreshSeries(db: Db, id: number, now: string): void {
   );
   const cover = s.cover_message_id ? facts(db, [s.cover_message_id])[0] : undefined;
   const titled = cover ?? own[0];
-  const name = titled ? parseSubject(titled.subject).subject || s.name : s.name;
+  // A partial re-roll without a cover is still the previous revision's work.
+  const inherited = patches.some((p) => p.inherited_from !== null);
+  const previous =
+    inherited && !cover && s.previous_id !== null ? seriesRow(db, s.previous_id) : undefined;
+  const name = previous?.name ?? (titled ? parseSubject(titled.subject).subject || s.name : s.name);
   const dates = [cover, ...own].flatMap((m) => (m?.date ? [m.date] : [])).sort();
   const filled = new Set(patches.map((p) => p.idx));
   let complete = s.total > 0;
