@@ -101,11 +101,8 @@ function queueChecks(
 ): void {
   if (!ctx.config.report.checks.enabled || posts.length === 0) return;
   const access = patchworkAccess(ctx.config);
-  const note = access
-    ? access.token
-      ? undefined
-      : 'read-only: no Patchwork token'
-    : 'Patchwork not configured';
+  if (!access) return; // no Patchwork source: there is nowhere to post checks
+  const note = access.token ? undefined : 'read-only: no Patchwork token';
   for (const post of posts) {
     const dedupeKey = `check:run:${runId}:patch:${post.patchId}:${post.context}:${post.state}`;
     const row = { kind: 'check' as const, dedupeKey, runId, seriesId, payload: post };

@@ -19,26 +19,16 @@ export interface EmailTransport {
  */
 export type SendOutcome = 'permanent' | 'temporary' | 'uncertain';
 
-// Commands after which a failure proves the message was not accepted (DATA is not one:
-// the server may have queued the message and the reply to "." got lost).
-const BEFORE_DATA = new Set([
-  'CONN',
-  'EHLO',
-  'HELO',
-  'STARTTLS',
-  'AUTH PLAIN',
-  'AUTH LOGIN',
-  'MAIL FROM',
-  'RCPT TO',
-]);
+// Failures that happen before any message byte can reach a server. nodemailer's
+// `command` is no help here: a connection cut after DATA is reported as 'CONN' too.
+const NEVER_CONNECTED =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|Greeting never received/;
 
 export function classifySmtpError(err: unknown): SendOutcome {
-  const e = err as { responseCode?: number; command?: string; code?: string; message?: string };
+  const e = err as { responseCode?: number; code?: string; message?: string };
   if (typeof e.responseCode === 'number' && e.responseCode >= 500) return 'permanent';
   if (typeof e.responseCode === 'number' && e.responseCode >= 400) return 'temporary';
-  if (e.command && BEFORE_DATA.has(e.command.toUpperCase())) return 'temporary';
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH/.test(`${e.code} ${e.message}`))
-    return 'temporary';
+  if (NEVER_CONNECTED.test(`${e.code} ${e.message}`)) return 'temporary';
   return 'uncertain';
 }
 
