@@ -74,6 +74,8 @@ export function startDaemon(
   });
   scheduler.schedule();
   feed();
+  // Series also arrive without a poll of ours (`bpfci import`, another process).
+  const feeder = setInterval(feed, ctx.config.daemon.idleSeconds * 1000);
   const workerDone = worker.run();
   const outboxDone = outbox.run();
   let stopping: Promise<void> | undefined;
@@ -81,6 +83,7 @@ export function startDaemon(
   async function stop(): Promise<void> {
     ctx.log.info('shutting down: no new polls or jobs');
     await scheduler.stop();
+    clearInterval(feeder);
     await worker.drain(ctx.config.daemon.shutdownGraceSeconds * 1000);
     await workerDone;
     await outbox.stop();

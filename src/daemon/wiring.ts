@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AppContext } from '../context.js';
 import { BotError } from '../errors.js';
+import { deliverOutbox } from '../report/deliver.js';
 import { enqueuePending, enqueueReports } from '../report/enqueue.js';
 import { loadSeries } from '../series/store.js';
 import { runPageUrl } from '../web/urls.js';
@@ -39,7 +40,8 @@ function seriesOf(ctx: AppContext, job: Job) {
 export async function realDeps(
   ctx: AppContext,
   parts: Partial<Pick<DaemonDeps, 'sources' | 'runJob'>> & {
-    deliver?: DaemonDeps['reports']['deliver'];
+    /** Is this Message-ID on the list already? (lore / IMAP; closes the crash-after-send window) */
+    alreadyDelivered?: (messageId: string) => Promise<boolean>;
   } = {},
 ): Promise<DaemonDeps> {
   const runJob = (await testPipeline(ctx)) ?? parts.runJob;
@@ -57,7 +59,9 @@ export async function realDeps(
       started(c, job): void {
         enqueuePending(c, { runId: job.id, series: seriesOf(c, job), runUrl: url(job) });
       },
-      deliver: parts.deliver ?? (async () => {}),
+      async deliver(c, { dryRun }): Promise<void> {
+        await deliverOutbox(c, { dryRun, alreadyDelivered: parts.alreadyDelivered });
+      },
     },
   };
 }

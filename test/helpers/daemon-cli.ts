@@ -54,7 +54,10 @@ export async function runJob(ctx, job, io) {
 export function writeConfig(file: string, config: Record<string, unknown>): void {
   const base = {
     version: 1,
-    trees: { bpf: { upstream: '/nonexistent/bpf' }, 'bpf-next': { upstream: '/nonexistent/bpf-next' } },
+    trees: {
+      bpf: { upstream: '/nonexistent/bpf' },
+      'bpf-next': { upstream: '/nonexistent/bpf-next' },
+    },
     routing: { default: 'bpf-next', tags: { bpf: 'bpf', 'bpf-next': 'bpf-next' } },
   };
   writeFileSync(file, stringify({ ...base, ...config }));
@@ -67,7 +70,11 @@ export interface Spawned {
   exit: Promise<number | null>;
 }
 
-export function spawnCli(setup: DaemonSetup, args: string[], env: Record<string, string> = {}): Spawned {
+export function spawnCli(
+  setup: DaemonSetup,
+  args: string[],
+  env: Record<string, string> = {},
+): Spawned {
   const child = spawn(process.execPath, [MAIN, '--config', setup.configFile, ...args], {
     env: {
       ...process.env,
@@ -90,7 +97,11 @@ export function spawnCli(setup: DaemonSetup, args: string[], env: Record<string,
 }
 
 /** An in-process SMTP server that records the Message-ID of every accepted mail. */
-export async function startSmtp(): Promise<{ port: number; ids: string[]; close: () => Promise<void> }> {
+export async function startSmtp(): Promise<{
+  port: number;
+  ids: string[];
+  close: () => Promise<void>;
+}> {
   const ids: string[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -107,6 +118,8 @@ export async function startSmtp(): Promise<{ port: number; ids: string[]; close:
       });
     },
   });
+  // A client killed mid-session resets its connection: expected in crash tests.
+  server.on('error', () => {});
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.server.address() as { port: number }).port;
   return { port, ids, close: () => new Promise((r) => server.close(() => r())) };
