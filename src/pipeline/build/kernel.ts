@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { AppContext } from '../../context.js';
 import { gitEnv } from '../../exec/git.js';
 import { runChecked, runCommand } from '../../exec/run.js';
@@ -40,7 +40,8 @@ export async function buildKernel(
   requireTools([cfg.cc, 'make', 'flex', 'bison', 'bc', 'perl', 'pahole']);
   await prepareDirs(ctx, target, [kconfigScratch(target)]);
   opts.onProgress?.({ stage: 'config', compiled: 0 });
-  const strip = [target.srcDir, target.buildDir];
+  // ccache's base_dir makes gcc print ../src/kernel/... from the build dir.
+  const strip = [target.srcDir, target.buildDir, relative(target.buildDir, target.srcDir)];
   const configLog = join(opts.logDir, 'kernel-config.log');
   let dropped: string[] = [];
   try {

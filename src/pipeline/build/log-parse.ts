@@ -8,7 +8,7 @@ import type { BuildError } from '../types.js';
 
 /** kbuild's quiet lines for one compiled translation unit ("  CC      kernel/bpf/core.o"). */
 const COMPILE_RE =
-  /^\s{2}(CC|CC \[M\]|AS|AS \[M\]|HOSTCC|CLNG-BPF|GCC-BPF|CXX)\s+(?:\[[^\]]*\]\s+)?(\S+)/;
+  /^\s{2}(CC \[M\]|AS \[M\]|CC|AS|HOSTCC|CLNG-BPF|GCC-BPF|CXX)\s+(?:\[[^\]]*\]\s+)?(\S+)/;
 const DIAG_RE =
   /^(?<file>[^\s:][^:]*):(?<line>\d+)(?::(?<col>\d+))?: (?<kind>warning|error|fatal error): (?<msg>.*)$/;
 const LINK_ERROR_RE = /(undefined reference to|multiple definition of|ld(?:\.lld)?: error:)/;
