@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { bisectBuild } from './build/bisect.js';
 import type { LaneSession } from './lane-run.js';
+import type { HeldLane, RunnableSeries } from './stages.js';
 import type { BuildResult } from './types.js';
 
 const broken = (r: BuildResult) => r.status !== 'pass';
@@ -11,8 +12,8 @@ const broken = (r: BuildResult) => r.status !== 'pass';
  * (the base is known to build: its baseline did). The guilty patch is recorded
  * on the failed build result too, so reports can point at it.
  */
-export async function bisectBuildBreak(
-  s: LaneSession,
+export async function bisectBuildBreak<S extends RunnableSeries, L extends HeldLane>(
+  s: LaneSession<S, L>,
   builds: BuildResult[],
 ): Promise<{ builds: BuildResult[]; guilty?: number; runs: number }> {
   const n = s.applied.patches.length;

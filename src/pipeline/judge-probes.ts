@@ -1,13 +1,18 @@
 import type { JudgeProbes, ProbeOutcome } from './judge/judge-failures.js';
 import { KERNEL_SUITE, type TestObservation } from './judge/observations.js';
 import { BOOT_TEST, type LaneRun, type LaneSession, runAt } from './lane-run.js';
+import type { HeldLane, RunnableSeries } from './stages.js';
 
 /**
  * The judge's extra runs, on the job's lane: reruns of the series kernel (no
  * rebuild), once on the base, and bisection probes at base + k patches. Each
  * runs only the tests asked about, and is recorded as its own run.
  */
-export function laneProbes(s: LaneSession, seriesRunId: number, patchCount: number): JudgeProbes {
+export function laneProbes<S extends RunnableSeries, L extends HeldLane>(
+  s: LaneSession<S, L>,
+  seriesRunId: number,
+  patchCount: number,
+): JudgeProbes {
   const probe = async (
     k: number,
     kind: 'rerun' | 'bisect',

@@ -11,10 +11,13 @@ import type { ApplyResult, BootResult, BuildResult } from './types.js';
 export type SlotFn = <T>(kind: 'build' | 'vm', fn: () => Promise<T>) => Promise<T>;
 
 /** One job's hold on a lane: where the lane is and what is built in it. */
-export interface LaneSession<S extends RunnableSeries = RunnableSeries> {
+export interface LaneSession<
+  S extends RunnableSeries = RunnableSeries,
+  L extends HeldLane = HeldLane,
+> {
   ctx: AppContext;
-  stages: Stages<S>;
-  lane: HeldLane;
+  stages: Stages<S, L>;
+  lane: L;
   applied: ApplyResult;
   series: S;
   suites: SuiteSpec[];
@@ -53,7 +56,11 @@ export const BOOT_TEST = { suite: 'boot', name: 'kernel boots' } as const;
  * infrastructure outcomes with backoff. Records the run and its test results;
  * a series run row is left open for the runner to close with the verdict.
  */
-export async function runAt(s: LaneSession, k: number, spec: LaneRunSpec): Promise<LaneRun> {
+export async function runAt<S extends RunnableSeries, L extends HeldLane>(
+  s: LaneSession<S, L>,
+  k: number,
+  spec: LaneRunSpec,
+): Promise<LaneRun> {
   const { ctx } = s;
   const runId =
     spec.runId ??
@@ -83,8 +90,8 @@ type Executed = { builds: BuildResult[] } & (
   | { kind: 'infra'; reason: string }
 );
 
-async function execute(
-  s: LaneSession,
+async function execute<S extends RunnableSeries, L extends HeldLane>(
+  s: LaneSession<S, L>,
   k: number,
   only: Record<string, string[]> | undefined,
   dir: string,

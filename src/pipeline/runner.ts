@@ -10,11 +10,11 @@ import { seriesVerdict, type VerdictInput } from './judge/verdict.js';
 import { versionDiff } from './judge/version-diff.js';
 import { laneProbes } from './judge-probes.js';
 import { type LaneRun, type LaneSession, runAt, type SlotFn } from './lane-run.js';
-import type { RunnableSeries, Stages } from './stages.js';
+import type { HeldLane, RunnableSeries, Stages } from './stages.js';
 import type { Verdict } from './types.js';
 
-export interface RunnerOptions<S extends RunnableSeries> {
-  stages: Stages<S>;
+export interface RunnerOptions<S extends RunnableSeries, L extends HeldLane = HeldLane> {
+  stages: Stages<S, L>;
   /** The operator's or the queue's choice of tree; by default routing decides. */
   tree?: string;
   signal?: AbortSignal;
@@ -33,10 +33,10 @@ export interface SeriesRun {
  * infrastructure outcomes are retried inside and end as an 'infra' verdict.
  * Throws only for what the daemon must handle: a busy lane, cancellation, bugs.
  */
-export async function runSeries<S extends RunnableSeries>(
+export async function runSeries<S extends RunnableSeries, L extends HeldLane>(
   ctx: AppContext,
   seriesId: number,
-  opts: RunnerOptions<S>,
+  opts: RunnerOptions<S, L>,
 ): Promise<SeriesRun> {
   const series = opts.stages.loadSeries(ctx, seriesId);
   if (!series) throw new BotError('NOT_FOUND', `series ${seriesId} not found`);
@@ -58,11 +58,11 @@ export async function runSeries<S extends RunnableSeries>(
   }
 }
 
-async function judgeSeries<S extends RunnableSeries>(
+async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
   ctx: AppContext,
   series: S,
   runId: number,
-  opts: RunnerOptions<S>,
+  opts: RunnerOptions<S, L>,
 ): Promise<{ verdict: Verdict; tests: TestObservation[] }> {
   const { stages } = opts;
   const { result: applied, lane } = await stages.apply(ctx, series, {
@@ -75,7 +75,7 @@ async function judgeSeries<S extends RunnableSeries>(
     const judge = ctx.config.judge;
     const identity = await stages.identity(ctx, lane, applied);
     const n = applied.patches.length;
-    const session: LaneSession<S> = {
+    const session: LaneSession<S, L> = {
       ctx,
       stages,
       lane,

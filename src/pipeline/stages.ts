@@ -52,22 +52,22 @@ export interface BaselineIdentity {
   denylist: string[];
 }
 
-export interface Stages<S extends RunnableSeries = RunnableSeries> {
+export interface Stages<S extends RunnableSeries = RunnableSeries, L extends HeldLane = HeldLane> {
   loadSeries(ctx: AppContext, id: number): S | undefined;
   /** Picks the tree and base, takes that lane and applies the whole series in it. */
   apply(
     ctx: AppContext,
     series: S,
     opts: { tree?: string; signal?: AbortSignal },
-  ): Promise<{ result: ApplyResult; lane: HeldLane }>;
+  ): Promise<{ result: ApplyResult; lane: L }>;
   /** Moves the lane to base + the first k patches of `applied` (k = 0: the base). */
-  checkout(ctx: AppContext, lane: HeldLane, applied: ApplyResult, k: number): Promise<void>;
+  checkout(ctx: AppContext, lane: L, applied: ApplyResult, k: number): Promise<void>;
   /** Builds the kernel, then the selftests against it, in the lane. */
   build(
     ctx: AppContext,
-    lane: HeldLane,
+    lane: L,
     opts: { logDir: string; baseSha: string; signal?: AbortSignal },
   ): Promise<Built>;
   bootAndTest(ctx: AppContext, req: BootRequest): Promise<BootResult>;
-  identity(ctx: AppContext, lane: HeldLane, applied: ApplyResult): Promise<BaselineIdentity>;
+  identity(ctx: AppContext, lane: L, applied: ApplyResult): Promise<BaselineIdentity>;
 }

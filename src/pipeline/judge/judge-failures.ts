@@ -40,8 +40,9 @@ export interface Judgement {
 /**
  * Classifies every failure of a series run: pre-existing and fixed against the
  * baseline; known-flaky by history; then each remaining new failure is rerun
- * (only those tests) on the series kernel and once on the base, and the ones
- * that stay new are bisected to the patch that introduced them. An
+ * (only those tests) on the series kernel and, unless a rerun passed, once on
+ * the base, and the ones that stay new are bisected to the patch that
+ * introduced them. An
  * infrastructure outcome during any of it stops the judgement: nobody is blamed.
  */
 export async function judgeFailures(input: JudgeInput, probes: JudgeProbes): Promise<Judgement> {
@@ -71,10 +72,16 @@ export async function judgeFailures(input: JudgeInput, probes: JudgeProbes): Pro
     const got = byKey(r.tests);
     for (const [key, list] of seriesStatuses) list.push(got.get(key)?.status);
   }
-  const base = await probes.rerunBase(candidates);
-  extra.baseReruns += 1;
-  if ('infra' in base) return { ...out, infraReason: `rerun on the base: ${base.infra}` };
-  const baseGot = byKey(base.tests);
+  // A test that passed a rerun is flaky already: the base rerun is for the others.
+  const passedRerun = (t: TestObservation) => seriesStatuses.get(testKey(t))?.includes('pass');
+  const stillFailing = candidates.filter((t) => !passedRerun(t));
+  let baseGot = new Map<string, TestObservation>();
+  if (stillFailing.length > 0) {
+    const base = await probes.rerunBase(stillFailing);
+    extra.baseReruns += 1;
+    if ('infra' in base) return { ...out, infraReason: `rerun on the base: ${base.infra}` };
+    baseGot = byKey(base.tests);
+  }
 
   const confirmed: TestObservation[] = [];
   const blamed: JudgedFailure[] = [];

@@ -21,18 +21,27 @@ all:
 .PHONY: all
 `;
 
+/** The content of the lab tree's tests.json: what the "kernel" built from it does. */
+export function treeTestsJson(tests: TreeTests, kernel: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ ...kernel, tests }, null, 2)}\n`;
+}
+
 export interface LabRepo {
   dir: string;
   baseSha: string;
 }
 
 /** A small upstream repository standing in for a kernel tree. */
-export function createLabRepo(root: string, tests: TreeTests): LabRepo {
+export function createLabRepo(
+  root: string,
+  tests: TreeTests,
+  kernel: Record<string, unknown> = {},
+): LabRepo {
   const dir = join(root, 'upstream');
   mkdirSync(dir, { recursive: true });
   git(dir, 'init', '-q', '-b', 'master');
   writeFileSync(join(dir, 'Makefile'), LAB_MAKEFILE);
-  writeFileSync(join(dir, 'tests.json'), `${JSON.stringify({ tests }, null, 2)}\n`);
+  writeFileSync(join(dir, 'tests.json'), treeTestsJson(tests, kernel));
   writeFileSync(join(dir, 'README'), 'lab kernel\n');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'lab: base');
@@ -53,7 +62,12 @@ const AUTHOR = 'Lab Author <author@lab.example>';
  * under a cover letter with the subjects b4 expects ("[PATCH lab v2 1/3] ...").
  * Message-IDs are unique per call, so many series can share a base.
  */
-export function seriesMails(repo: LabRepo, name: string, patches: LabPatch[], version = 1): Buffer[] {
+export function seriesMails(
+  repo: LabRepo,
+  name: string,
+  patches: LabPatch[],
+  version = 1,
+): Buffer[] {
   seriesSeq += 1;
   const work = mkdtempSync(join(tmpdir(), 'bpfci-lab-series-'));
   try {
@@ -77,12 +91,16 @@ export function seriesMails(repo: LabRepo, name: string, patches: LabPatch[], ve
       git(w, 'add', '-A');
       git(w, 'commit', '-q', '-m', p.subject);
       const raw = git(w, 'format-patch', '-1', '--stdout', 'HEAD');
-      const subject = n > 1 ? `[PATCH lab${v} ${i + 1}/${n}] ${p.subject}` : `[PATCH lab${v}] ${p.subject}`;
+      const subject =
+        n > 1 ? `[PATCH lab${v} ${i + 1}/${n}] ${p.subject}` : `[PATCH lab${v}] ${p.subject}`;
       const thread = n > 1 ? `In-Reply-To: ${id(0)}\nReferences: ${id(0)}\n` : '';
       const headers = raw
         .replace(/^From [0-9a-f]{40} .*\n/, '')
         .replace(/^From: .*$/m, `From: ${AUTHOR}`)
-        .replace(/^Subject: .*$/m, `Subject: ${subject}\nMessage-ID: ${id(i + 1)}\n${thread}`.trimEnd());
+        .replace(
+          /^Subject: .*$/m,
+          `Subject: ${subject}\nMessage-ID: ${id(i + 1)}\n${thread}`.trimEnd(),
+        );
       mails.push(Buffer.from(`${headers}\n`));
     });
     return mails;

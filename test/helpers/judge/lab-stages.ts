@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppContext } from '../../../src/context.js';
+import { gitEnv } from '../../../src/exec/git.js';
+import { runCommand } from '../../../src/exec/run.js';
+import { acquireLane, type Lane, resetLane } from '../../../src/lanes/lane.js';
+import type { BootRequest, Stages } from '../../../src/pipeline/stages.js';
+import { suiteResult } from '../../../src/pipeline/suites/result.js';
+import type {
+  ApplyResult,
+  BootResult,
+  BuildResult,
+  PatchApply,
+} from '../../../src/pipeline/types.js';
+import { loadSeries, type StoredSeries } from '../../../src/series/store.js';
+import { treeTip } from '../../../src/trees/fetch.js';
+
+/** What the scenario can do to the host side of a boot (the stand-in cannot OOM the host). */
+export interface LabHost {
+  /** Boot numbers (1-based, counted over the lab) that die of a host fault. */
+  faultOn: number[];
+  fault: string;
+  boots: number;
+  builds: number;
+}
+
+/**
+ * The lab's stages: the REAL lanes (mirror + worktree + lock) and real git am /
+ * make / processes, on a small generated tree. The boot is the one stand-in: it
+ * runs each suite's command on the host instead of in QEMU and reads its output
+ * with the real suite parser. To use the real VM, replace `bootAndTest` below
+ * with the boot stage's bootAndTest (the suites are already `command` suites).
+ */
+export function labStages(host: LabHost): Stages<StoredSeries, Lane> {
+  return {
+    loadSeries: (ctx, id) => loadSeries(ctx.db, id),
+    apply: async (ctx, series, opts) => {
+      const lane = await acquireLane(ctx, opts.tree ?? 'lab');
+      try {
+        return { lane, result: await amSeries(ctx, lane, series) };
+      } catch (err) {
+        await lane.release();
+        throw err;
+      }
+    },
+    checkout: async (ctx, lane, applied, k) => resetLane(lane, shaAfter(applied, k), ctx),
+    build: async (_ctx, lane, opts) => {
+      host.builds += 1;
+      const r = await runCommand(['make', '-s', '-C', lane.worktree, `O=${lane.buildDir}`], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+        logFile: join(opts.logDir, 'kernel.log'),
+        signal: opts.signal,
+      });
+      const result: BuildResult = {
+        status: r.exitCode === 0 ? 'pass' : 'fail',
+        target: 'kernel',
+        durationMs: r.durationMs,
+        warnings: 0,
+        newWarnings: [],
+        compiled: 1,
+        logPath: r.logFile,
+        ...(r.exitCode === 0
+          ? {}
+          : { firstError: { message: r.stdoutTail.trim(), context: r.stdoutTail } }),
+      };
+      return {
+        results: [result],
+        kernelImage: join(lane.buildDir, 'kernel.json'),
+        selftestsDir: lane.worktree,
+      };
+    },
+    bootAndTest: (ctx, req) => standinBoot(ctx, req, host),
+    identity: async (_ctx, lane) => ({
+      configHash: createHash('sha256')
+        .update(readFileSync(join(lane.worktree, 'Makefile')))
+        .digest('hex'),
+      toolchain: `node ${process.version}`,
+      denylist: [],
+    }),
+  };
+}
+
+async function amSeries(ctx: AppContext, lane: Lane, series: StoredSeries): Promise<ApplyResult> {
+  const base = (await treeTip(ctx, lane.tree)) as string;
+  await resetLane(lane, base, ctx);
+  const patches: PatchApply[] = [];
+  for (const p of [...series.patches].sort((a, b) => a.index - b.index)) {
+    if (patches.some((x) => x.status === 'failed')) {
+      patches.push({ index: p.index, subject: p.subject, status: 'not-attempted' });
+      continue;
+    }
+    const am = await runCommand(['git', 'am', '--3way', p.rawPath], {
+      cwd: lane.worktree,
+      env: gitEnv(),
+    });
+    if (am.exitCode !== 0) {
+      await runCommand(['git', 'am', '--abort'], { cwd: lane.worktree, env: gitEnv() });
+      patches.push({ index: p.index, subject: p.subject, status: 'failed', error: am.stdoutTail });
+      continue;
+    }
+    const head = await runCommand(['git', 'rev-parse', 'HEAD'], {
+      cwd: lane.worktree,
+      env: gitEnv(),
+    });
+    patches.push({
+      index: p.index,
+      subject: p.subject,
+      status: 'applied',
+      commit: head.stdoutTail.trim(),
+    });
+  }
+  const failed = patches.some((p) => p.status === 'failed');
+  return {
+    status: failed ? 'conflict' : 'pass',
+    tree: lane.tree,
+    baseSha: base,
+    baseReason: 'the tree tip',
+    patches,
+    headSha: patches.at(-1)?.commit,
+  };
+}
+
+function shaAfter(applied: ApplyResult, k: number): string {
+  return k === 0 ? applied.baseSha : (applied.patches[k - 1]?.commit as string);
+}
+
+/** The lab's stand-in for the VM: the "kernel" says whether it boots; suites run as host processes. */
+async function standinBoot(ctx: AppContext, req: BootRequest, host: LabHost): Promise<BootResult> {
+  host.boots += 1;
+  const started = Date.now();
+  const kernel = JSON.parse(readFileSync(req.kernelImage, 'utf8')) as { boots?: boolean };
+  const base = { kernel: req.kernelImage, accel: 'tcg' as const, crashes: [], suites: [] };
+  if (host.faultOn.includes(host.boots)) {
+    return { ...base, status: 'infra', reason: host.fault, durationMs: Date.now() - started };
+  }
+  if (kernel.boots === false) {
+    return { ...base, status: 'no-boot', reason: 'no GUEST-READY on the console', durationMs: 0 };
+  }
+  const suites = [];
+  for (const suite of req.suites) {
+    const only = req.only?.[suite.name];
+    const r = await runCommand([...(suite.argv ?? []), ...(only ?? [])], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      timeoutMs: (suite.timeoutSeconds ?? ctx.config.vm.suiteTimeoutSeconds) * 1000,
+      logFile: join(req.artifactsDir, `${suite.name}.log`),
+      signal: req.signal,
+    });
+    if (r.timedOut)
+      return {
+        ...base,
+        status: 'timeout',
+        reason: `${suite.name} ran past its timeout`,
+        durationMs: Date.now() - started,
+      };
+    const output = `${r.stdoutTail}${r.stderrTail}`;
+    suites.push(
+      suiteResult({
+        suite,
+        output,
+        exitCode: r.exitCode,
+        timedOut: false,
+        durationMs: r.durationMs,
+        only,
+      }),
+    );
+  }
+  return { ...base, suites, status: 'ok', durationMs: Date.now() - started };
+}

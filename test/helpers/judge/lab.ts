@@ -1,0 +1,99 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Config } from '../../../src/config/schema.js';
+import type { AppContext } from '../../../src/context.js';
+import { openDatabase } from '../../../src/db/open.js';
+import { silentLogger } from '../../../src/log.js';
+import { runSeries, type SeriesRun } from '../../../src/pipeline/runner.js';
+import { ingestMessages } from '../../../src/series/ingest.js';
+import {
+  createLabRepo,
+  type LabPatch,
+  type LabRepo,
+  seriesMails,
+  type TreeTests,
+} from './lab-repo.js';
+import { type LabHost, labStages } from './lab-stages.js';
+
+export const STANDIN = new URL('./standin-suite.mjs', import.meta.url).pathname;
+
+export interface LabOptions {
+  tests: TreeTests;
+  /** The base kernel does not boot. */
+  baseDoesNotBoot?: boolean;
+  judge?: Record<string, unknown>;
+  /** Replaces the stand-in suite's program (a missing tool). */
+  program?: string;
+  suiteTimeoutSeconds?: number;
+}
+
+export interface Lab {
+  ctx: AppContext;
+  repo: LabRepo;
+  host: LabHost;
+  /** Scripts the stand-in suite (flaky tests, runner exits, hangs). */
+  schedule(s: Record<string, unknown>): void;
+  /** Posts a series (real mails through the real series store) and returns its id. */
+  post(name: string, patches: LabPatch[], version?: number): number;
+  run(seriesId: number): Promise<SeriesRun>;
+}
+
+/** A whole bpfci state (config, DB, lanes) around a generated tree, for judge scenarios. */
+export function createLab(opts: LabOptions): Lab {
+  const root = mkdtempSync(join(tmpdir(), 'bpfci-judge-'));
+  chmodSync(root, 0o755);
+  const repo = createLabRepo(root, opts.tests, opts.baseDoesNotBoot ? { boots: false } : {});
+  const schedulePath = join(root, 'schedule.json');
+  const counters = join(root, 'counters');
+  writeFileSync(schedulePath, '{}');
+  const stateDir = join(root, 'state');
+  const config = Config.parse({
+    version: 1,
+    state: { dir: stateDir },
+    trees: { lab: { upstream: repo.dir, branch: 'master' } },
+    suites: [
+      {
+        name: 'standin',
+        kind: 'command',
+        argv: [
+          ...(opts.program ? [opts.program] : ['node', STANDIN]),
+          join(stateDir, 'lanes/lab/build/kernel.json'),
+          schedulePath,
+          counters,
+        ],
+        parser: 'test_progs',
+        timeoutSeconds: opts.suiteTimeoutSeconds ?? 60,
+      },
+    ],
+    judge: { infraRetries: 2, infraBackoffSeconds: 0, ...opts.judge },
+  });
+  const ctx: AppContext = {
+    config,
+    configFile: join(root, 'config.yaml'),
+    db: openDatabase(join(stateDir, 'bpfci.sqlite')),
+    log: silentLogger,
+    stateDir,
+  };
+  const host: LabHost = {
+    faultOn: [],
+    fault: 'host out of memory: qemu was killed',
+    boots: 0,
+    builds: 0,
+  };
+  const stages = labStages(host);
+  return {
+    ctx,
+    repo,
+    host,
+    schedule: (s) => writeFileSync(schedulePath, JSON.stringify(s)),
+    post(name, patches, version = 1) {
+      const summary = ingestMessages(ctx, seriesMails(repo, name, patches, version), 'lab');
+      const id = summary.seriesTouched.at(-1);
+      if (id === undefined)
+        throw new Error(`series not assembled: ${JSON.stringify(summary.rejected)}`);
+      return id;
+    },
+    run: (seriesId) => runSeries(ctx, seriesId, { stages, sleep: async () => {} }),
+  };
+}
