@@ -23,12 +23,11 @@ export function collectSuite(
     const path = join(shareDir, name);
     return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
   };
-  const [rc, start, end] = (read(`${suite.name}.rc`) ?? '').trim().split(/\s+/).map(Number);
-  const exitCode = rc === undefined || Number.isNaN(rc) ? null : rc;
+  const fields = (read(`${suite.name}.rc`) ?? '').trim().split(/\s+/);
+  const [rc, start, end] = fields.map((f) => (/^\d+(\.\d+)?$/.test(f) ? Number(f) : undefined));
+  const exitCode = rc ?? null;
   const durationMs =
-    start !== undefined && end !== undefined && !Number.isNaN(end)
-      ? Math.round((end - start) * 1000)
-      : 0;
+    start !== undefined && end !== undefined ? Math.round((end - start) * 1000) : 0;
   const timedOut =
     exitCode !== null && TIMEOUT_RCS.has(exitCode) && durationMs >= timeoutSeconds * 1000;
   const json = jsonFile ? read(jsonFile) : undefined;

@@ -53,6 +53,12 @@ const RULES: Rule[] = [
   },
 ];
 
+/**
+ * Kernel lines that look like splats and are not: BPF CI's SPLAT_ALLOWLIST. The job
+ * enables unprivileged BPF for test_verifier's /u runs, and some CPUs then print this.
+ */
+const NOT_SPLATS = [/WARNING: Unprivileged eBPF is enabled/];
+
 const TIMESTAMP = /^\s*(?:<\d>)?\[\s*\d+\.\d+\]\s?/;
 const MAX_EXCERPT_LINES = 60;
 
@@ -61,7 +67,9 @@ export function detectCrashes(text: string): Crash[] {
   const found: Crash[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
-    const hit = matchRule(lines[i] ?? '');
+    const line = lines[i] ?? '';
+    if (NOT_SPLATS.some((re) => re.test(line))) continue;
+    const hit = matchRule(line);
     if (!hit) continue;
     const block = blockAt(lines, i);
     const top = topFrame(lines[i] ?? '', block);
