@@ -4,6 +4,7 @@ import { registerBuild } from './cli/build.js';
 import { registerCheckConfig } from './cli/check-config.js';
 import { configOption } from './cli/common.js';
 import { registerImport } from './cli/import.js';
+import { registerReport } from './cli/report.js';
 import { registerRun } from './cli/run.js';
 import { registerSeries } from './cli/series.js';
 import { registerServe } from './cli/serve.js';
@@ -28,6 +29,7 @@ for (const register of [
   registerStatus,
   registerServe,
   registerBuild,
+  registerReport,
 ])
   register(program);
 
