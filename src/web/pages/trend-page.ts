@@ -29,7 +29,7 @@ export function trendPage(points: TrendPoint[], days: number): Html {
     'Trend',
     html`<h1>Trend, last ${days} days</h1>
     ${points.length ? html`<figure>${trusted(rate)}</figure><figure>${trusted(times)}</figure>` : html`<p class="muted">no finished jobs yet</p>`}
-    <table><thead><tr><th>day</th><th>jobs</th><th>pass rate</th><th>build s</th><th>test s</th></tr></thead>
+    <table><thead><tr><th>day</th><th class="num">jobs</th><th class="num">pass rate</th><th class="num">build s</th><th class="num">test s</th></tr></thead>
     <tbody>${rows}</tbody></table>`,
   );
 }
