@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerBoot } from './cli/boot.js';
 import { registerBuild } from './cli/build.js';
 import { registerCheckConfig } from './cli/check-config.js';
 import { configOption } from './cli/common.js';
@@ -30,6 +31,7 @@ for (const register of [
   registerServe,
   registerBuild,
   registerReport,
+  registerBoot,
 ])
   register(program);
 

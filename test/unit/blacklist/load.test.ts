@@ -110,3 +110,27 @@ describe('validateBlacklistDir', () => {
     ]);
   });
 });
+
+describe('gitIsAncestor (expiry against a real repository)', () => {
+  it('expires an entry whose fix is in HEAD and keeps one whose fix is not, or unknown', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { gitEnv } = await import('../../../src/exec/git.js');
+    const { gitIsAncestor } = await import('../../../src/blacklist/ancestry.js');
+    const repo = mkdtempSync(join(tmpdir(), 'bpfci-anc-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', repo, ...args], { env: gitEnv(), encoding: 'utf8' }).trim();
+    git('init', '-q', '-b', 'main');
+    git('commit', '-q', '--allow-empty', '-m', 'fix');
+    const fix = git('rev-parse', 'HEAD');
+    git('checkout', '-q', '-b', 'other');
+    git('commit', '-q', '--allow-empty', '-m', 'elsewhere');
+    const elsewhere = git('rev-parse', 'HEAD');
+    git('checkout', '-q', 'main');
+    const { dir } = dirs({
+      DENYLIST: `fixed_test # fixed-by: ${fix.slice(0, 12)}\nother_test # fixed-by: ${elsewhere}\ntypo_test # fixed-by: deadbeef\n`,
+    });
+    const bl = await loadBlacklist({ dir, arch: 'x86_64', isAncestor: gitIsAncestor(repo) });
+    expect(bl.deny).toEqual(['other_test', 'typo_test']);
+    expect(bl.expired.map((e) => e.pattern)).toEqual(['fixed_test']);
+  });
+});
