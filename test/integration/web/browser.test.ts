@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 async function pwned(): Promise<unknown> {
-  return page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
+  return page.evaluate(() => (globalThis as { __pwned?: number }).__pwned);
 }
 
 describe('web page in headless Chromium', () => {
