@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import { type ChecksApi, createChecksClient } from './checks-client.js';
 import { deliverCheck } from './deliver-check.js';
 import { deliverEmail } from './deliver-email.js';
+import { defaultListLookup } from './list-lookup.js';
 import { dueRows, outboxCounts } from './outbox.js';
 import type { StepResult } from './outbox-step.js';
 import { patchworkAccess } from './patchwork-access.js';
@@ -17,7 +18,10 @@ export interface DeliverOptions {
   email?: EmailTransport;
   /** Injected for tests; default: the Patchwork source's URL and token. */
   checks?: ChecksApi;
-  /** Is this Message-ID already on the list (lore or IMAP)? Closes the crash-after-accept window. */
+  /**
+   * Is this Message-ID already on the list? Closes the crash-after-accept window.
+   * Default: the lore source, if configured (inject an IMAP lookup here otherwise).
+   */
   alreadyDelivered?: (messageId: string) => Promise<boolean>;
   now?: () => Date;
   print?: (text: string) => void;
@@ -62,7 +66,7 @@ export async function deliverOutbox(
     now,
     print,
     transport: lazyTransport,
-    alreadyDelivered: options.alreadyDelivered,
+    alreadyDelivered: options.alreadyDelivered ?? defaultListLookup(ctx.config),
   };
   const canWrite = options.checks !== undefined || Boolean(access?.token);
   const checkEnv = {
