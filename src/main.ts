@@ -5,6 +5,7 @@ import { registerBuild } from './cli/build.js';
 import { registerCheckConfig } from './cli/check-config.js';
 import { configOption } from './cli/common.js';
 import { registerImport } from './cli/import.js';
+import { registerPoll } from './cli/poll.js';
 import { registerReport } from './cli/report.js';
 import { registerRun } from './cli/run.js';
 import { registerSeries } from './cli/series.js';
@@ -25,6 +26,7 @@ const program = new Command('bpfci')
 for (const register of [
   registerCheckConfig,
   registerImport,
+  registerPoll,
   registerSeries,
   registerRun,
   registerStatus,

@@ -6,17 +6,23 @@ export const PatchworkSource = z.object({
   project: z.string().min(1),
   tokenEnv: EnvVarName.optional(),
   intervalSeconds: Seconds.default(300),
-  ignoreStates: z
-    .array(z.string())
-    .default(['superseded', 'accepted', 'rejected', 'not-applicable']),
+  ignoreStates: z.array(z.string()).default(['superseded', 'accepted', 'rejected', 'not-applicable']),
   delegates: z.array(z.string()).default([]),
   timeoutSeconds: Seconds.default(30),
+  /** First poll only (no cursor yet): how far back to read series-completed events. */
+  lookbackHours: z.number().positive().default(24),
+  /** HTTP attempts per request (first included) on 5xx, timeouts and resets. */
+  attempts: z.number().int().min(1).max(10).default(4),
 });
 
 export const LoreSource = z.object({
   url: z.url(),
   intervalSeconds: Seconds.default(120),
   timeoutSeconds: Seconds.default(30),
+  /** HTTP attempts per request (first included) on 5xx, timeouts and resets. */
+  attempts: z.number().int().min(1).max(10).default(4),
+  /** Most search pages (200 results each) one backfill may read. */
+  maxBackfillPages: z.number().int().min(1).default(10),
 });
 
 export const ImapSource = z.object({
@@ -25,11 +31,14 @@ export const ImapSource = z.object({
   tls: z.enum(['tls', 'starttls', 'none']).default('tls'),
   /** Accept a self-signed certificate (loopback test servers). */
   allowSelfSigned: z.boolean().default(false),
+  /** PEM file of a CA to trust in addition to the system ones. */
+  caFile: z.string().optional(),
   user: z.string().min(1),
   passwordEnv: EnvVarName,
   mailbox: z.string().default('INBOX'),
   intervalSeconds: Seconds.default(120),
   idle: z.boolean().default(true),
+  timeoutSeconds: Seconds.default(30),
 });
 
 export const Sources = z.object({

@@ -1,0 +1,152 @@
+import type { z } from 'zod';
+import type { PatchworkSource } from '../../config/sections/sources.js';
+import { BotError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { splitMbox } from '../../mail/mbox.js';
+import { normalizeMessageId } from '../../mail/message-id.js';
+import { ingestMessages } from '../../series/ingest.js';
+import { attachPatchwork } from '../../series/patchwork.js';
+import { getCursor, knownMessageIds, setCursor } from '../cursor.js';
+import { rawMessageId } from '../raw-message-id.js';
+import {
+  addIngest,
+  emptyReport,
+  errorOf,
+  type Poller,
+  type PollReport,
+  type SourceContext,
+} from '../types.js';
+import { PatchworkClient } from './client.js';
+import { filterSeries } from './filters.js';
+import { PwEvent, PwPatch, PwSeries } from './schema.js';
+import { markEvent, seenEvent } from './seen.js';
+
+export type PatchworkConfig = z.infer<typeof PatchworkSource>;
+
+const SOURCE = 'patchwork';
+
+/** Naive UTC as Patchwork wants it: a `Z` or offset makes its SQLite backend answer 500. */
+export function naiveUtc(d: Date): string {
+  return d.toISOString().replace(/Z$/, '');
+}
+
+/**
+ * Polls Patchwork's series-completed events since the cursor (inclusive, so the last
+ * one comes back and is dropped by event id), then for each new series: its detail,
+ * its patches (for the state and delegate filters), its mbox and its cover's mbox
+ * (the series mbox leaves the cover out). Each series is stored, given its Patchwork
+ * ids, marked seen and the cursor moved, in one transaction; a failure stops the poll
+ * there and the next poll resumes at the same event.
+ */
+export function createPatchworkPoller(
+  config: PatchworkConfig,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+): Poller {
+  let requests = 0;
+  const token = config.tokenEnv ? env[config.tokenEnv]?.trim() || undefined : undefined;
+  const client = new PatchworkClient({
+    apiUrl: config.url,
+    token,
+    timeoutMs: config.timeoutSeconds * 1000,
+    attempts: config.attempts,
+    log,
+    onRequest: () => {
+      requests++;
+    },
+  });
+  return {
+    name: SOURCE,
+    async poll(ctx: SourceContext): Promise<PollReport> {
+      requests = 0;
+      const report = emptyReport(SOURCE);
+      try {
+        await pollEvents(ctx, client, config, report);
+      } catch (err) {
+        report.error = errorOf(err);
+        ctx.log.warn({ source: SOURCE, err: report.error }, 'patchwork poll failed');
+      }
+      report.requests = requests;
+      return report;
+    },
+  };
+}
+
+async function pollEvents(
+  ctx: SourceContext,
+  client: PatchworkClient,
+  config: PatchworkConfig,
+  report: PollReport,
+): Promise<void> {
+  const since =
+    getCursor(ctx.db, SOURCE) ?? naiveUtc(new Date(Date.now() - config.lookbackHours * 3600_000));
+  const events = await client.getAll('events/', PwEvent, {
+    category: 'series-completed',
+    project: config.project,
+    since,
+    order: 'date',
+  });
+  // Oldest first, so the cursor only ever moves forward.
+  events.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
+  for (const event of events) {
+    if (seenEvent(ctx.db, SOURCE, event.id)) continue;
+    await handleEvent(ctx, client, config, event, report);
+  }
+}
+
+async function handleEvent(
+  ctx: SourceContext,
+  client: PatchworkClient,
+  config: PatchworkConfig,
+  event: PwEvent,
+  report: PollReport,
+): Promise<void> {
+  const seriesId = event.payload.series.id;
+  const { data: series } = await client.getJson(`series/${seriesId}/`, PwSeries);
+  const patches = await client.getAll('patches/', PwPatch, {
+    project: config.project,
+    series: String(seriesId),
+  });
+  const skip = filterSeries(series, patches, config);
+  if (skip) {
+    report.skipped.push({ id: `patchwork series ${seriesId}`, reason: skip });
+    ctx.db.transaction(() => {
+      markEvent(ctx.db, SOURCE, event, skip);
+      setCursor(ctx.db, SOURCE, event.date);
+    })();
+    return;
+  }
+  const mboxes = [await client.getBytes(series.mbox)];
+  if (series.cover_letter) mboxes.push(await client.getBytes(series.cover_letter.mbox));
+  const raws = mboxes.flatMap((m) => splitMbox(m));
+  const ids = [series.cover_letter, ...series.patches]
+    .filter((x) => x !== null)
+    .map((x) => normalizeMessageId(x.msgid) ?? x.msgid);
+  ctx.db.transaction(() => {
+    // Patchwork's copies differ in bytes from the list's (X-Patchwork-* headers,
+    // trailers folded in): a message already stored from lore or IMAP is kept as is.
+    const known = knownMessageIds(ctx.db, ids);
+    const fresh = raws.filter((raw) => !known.has(rawMessageId(raw)));
+    report.duplicates += raws.length - fresh.length;
+    addIngest(report, ingestMessages(ctx, fresh, SOURCE));
+    const storeId = attachPatchwork(ctx.db, {
+      messageIds: ids,
+      seriesId: series.id,
+      url: series.web_url ?? series.url,
+      patches: series.patches.map((p) => ({
+        messageId: normalizeMessageId(p.msgid) ?? p.msgid,
+        id: p.id,
+        url: p.web_url ?? p.url,
+      })),
+    });
+    if (storeId === undefined) {
+      throw new BotError(
+        'INTERNAL',
+        `patchwork series ${series.id}: no stored series to attach to`,
+      );
+    }
+    if (!report.attached.includes(storeId)) report.attached.push(storeId);
+    markEvent(ctx.db, SOURCE, event, 'stored', storeId);
+    setCursor(ctx.db, SOURCE, event.date);
+  })();
+}
