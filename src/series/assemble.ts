@@ -1,7 +1,7 @@
 import type { Db } from '../db/open.js';
 import type { ParsedMessage } from '../mail/parse.js';
 import { parseSeriesMeta } from '../mail/trailers.js';
-import { isKnownId, type SeriesRow, seriesByRef } from './rows.js';
+import { isKnownId, prep, type SeriesRow, seriesByRef } from './rows.js';
 
 /** Patchwork's SERIES_DELAY_INTERVAL: unthreaded patches this close together may belong together. */
 const UNTHREADED_WINDOW_MS = 20 * 60 * 1000;
@@ -20,19 +20,22 @@ export function placeMessage(db: Db, msg: ParsedMessage, now: string): number {
   const series = byThread(db, msg) ?? byMarkers(db, msg, index) ?? createSeries(db, msg, now);
   registerRefs(db, series.id, msg);
   if (msg.kind === 'cover') {
-    db.prepare(
-      'UPDATE series SET cover_message_id = COALESCE(cover_message_id, ?) WHERE id = ?',
-    ).run(msg.messageId, series.id);
+    prep(db, 'UPDATE series SET cover_message_id = COALESCE(cover_message_id, ?) WHERE id = ?').run(
+      msg.messageId,
+      series.id,
+    );
   } else {
     // An inherited patch (partial re-roll) gives way to the revision's own.
-    db.prepare(
+    prep(
+      db,
       `INSERT INTO series_patches (series_id, idx, message_id) VALUES (?, ?, ?)
        ON CONFLICT (series_id, idx) DO UPDATE SET message_id = excluded.message_id,
          inherited_from = NULL WHERE inherited_from IS NOT NULL`,
     ).run(series.id, index, msg.messageId);
   }
   const meta = parseSeriesMeta(msg.body);
-  db.prepare(
+  prep(
+    db,
     `UPDATE series SET base_commit = COALESCE(base_commit, ?), change_id = COALESCE(change_id, ?),
        updated_at = ? WHERE id = ?`,
   ).run(meta.baseCommit ?? null, meta.changeId ?? null, now, series.id);
@@ -64,47 +67,45 @@ function byMarkers(db: Db, msg: ParsedMessage, index: number): SeriesRow | undef
   const from = new Date(at - UNTHREADED_WINDOW_MS).toISOString();
   const to = new Date(at + UNTHREADED_WINDOW_MS).toISOString();
   const info = msg.subjectInfo;
-  return db
-    .prepare<unknown[], SeriesRow>(
-      `SELECT * FROM series s WHERE submitter_addr = ? AND version = ? AND total = ? AND resend = ?
+  return prep<unknown[], SeriesRow>(
+    db,
+    `SELECT * FROM series s WHERE submitter_addr = ? AND version = ? AND total = ? AND resend = ?
          AND complete = 0 AND first_date BETWEEN ? AND ?
          AND (? = 0 OR cover_message_id IS NULL)
          AND NOT EXISTS (SELECT 1 FROM series_patches p WHERE p.series_id = s.id AND p.idx = ?)
        ORDER BY id DESC LIMIT 1`,
-    )
-    .get(
-      msg.fromAddr,
-      info.version,
-      info.total,
-      Number(info.resend),
-      from,
-      to,
-      index === 0 ? 1 : 0,
-      index,
-    );
+  ).get(
+    msg.fromAddr,
+    info.version,
+    info.total,
+    Number(info.resend),
+    from,
+    to,
+    index === 0 ? 1 : 0,
+    index,
+  );
 }
 
 function createSeries(db: Db, msg: ParsedMessage, now: string): SeriesRow {
   const info = msg.subjectInfo;
-  return db
-    .prepare<unknown[], SeriesRow>(
-      `INSERT INTO series (version, name, submitter_name, submitter_addr, total, tree_tag, rfc,
+  return prep<unknown[], SeriesRow>(
+    db,
+    `INSERT INTO series (version, name, submitter_name, submitter_addr, total, tree_tag, rfc,
          resend, first_date, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-    )
-    .get(
-      info.version,
-      info.subject,
-      msg.fromName,
-      msg.fromAddr,
-      info.total,
-      info.treeTag ?? null,
-      Number(info.rfc),
-      Number(info.resend),
-      msg.date,
-      now,
-      now,
-    ) as SeriesRow;
+  ).get(
+    info.version,
+    info.subject,
+    msg.fromName,
+    msg.fromAddr,
+    info.total,
+    info.treeTag ?? null,
+    Number(info.rfc),
+    Number(info.resend),
+    msg.date,
+    now,
+    now,
+  ) as SeriesRow;
 }
 
 /**
@@ -112,7 +113,8 @@ function createSeries(db: Db, msg: ParsedMessage, now: string): SeriesRow {
  * seen yet: the cover letter its patches reply to may arrive after them.
  */
 function registerRefs(db: Db, seriesId: number, msg: ParsedMessage): void {
-  const insert = db.prepare(
+  const insert = prep(
+    db,
     'INSERT OR IGNORE INTO series_refs (series_id, message_id) VALUES (?, ?)',
   );
   insert.run(seriesId, msg.messageId);

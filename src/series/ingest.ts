@@ -1,12 +1,13 @@
 import type { Db } from '../db/open.js';
 import type { Logger } from '../log.js';
 import { unquoted } from '../mail/body.js';
-import { type ParsedMessage, parseMessage } from '../mail/parse.js';
+import { type ParsedMessage, parseMessage, sha256Hex } from '../mail/parse.js';
 import { parseTrailers, REVIEW_TRAILERS } from '../mail/trailers.js';
 import { placeMessage } from './assemble.js';
 import { linkRevisions } from './link.js';
 import { writeRawMail } from './raw-store.js';
 import { refreshSeries } from './refresh.js';
+import { prep } from './rows.js';
 import type { IngestSummary } from './types.js';
 
 export type { IngestSummary } from './types.js';
@@ -28,26 +29,31 @@ export interface IngestContext {
 export function ingestMessages(ctx: IngestContext, raws: Buffer[], source: string): IngestSummary {
   const summary: IngestSummary = { stored: [], duplicates: [], rejected: [], seriesTouched: [] };
   // Parse and write the raw files before the transaction: both are slow-ish
-  // and neither needs the DB; a raw file without a row is harmless.
+  // and neither needs the DB; a raw file without a row is harmless. Bytes
+  // seen before are not parsed again (re-polls and cross-source repeats).
   const parsed = raws.map((raw) => {
+    const sha256 = sha256Hex(raw);
+    const seen = seenBefore(ctx.db, sha256);
+    if (seen) return { seen };
     const outcome = parseMessage(raw, { maxBytes: ctx.maxMailBytes });
-    return {
-      outcome,
-      path: writeRawMail(ctx.stateDir, outcome.ok ? outcome.message.sha256 : outcome.sha256, raw),
-    };
+    return { outcome, path: writeRawMail(ctx.stateDir, sha256, raw) };
   });
   const now = new Date().toISOString();
   const touched = new Set<number>();
   ctx.db.transaction(() => {
-    for (const { outcome, path } of parsed) {
+    for (const { seen, outcome, path } of parsed) {
+      if (seen?.stored) summary.duplicates.push(seen.messageId);
+      else if (seen) summary.rejected.push(seen.rejection);
+      if (!outcome || !path) continue;
       if (!outcome.ok) {
         reject(ctx.db, summary, { ...outcome, path, source, now });
         continue;
       }
       const msg = outcome.message;
-      const existing = ctx.db
-        .prepare<[string], { sha256: string }>('SELECT sha256 FROM messages WHERE message_id = ?')
-        .get(msg.messageId);
+      const existing = prep<[string], { sha256: string }>(
+        ctx.db,
+        'SELECT sha256 FROM messages WHERE message_id = ?',
+      ).get(msg.messageId);
       if (existing?.sha256 === msg.sha256) {
         summary.duplicates.push(msg.messageId);
       } else if (existing) {
@@ -81,6 +87,28 @@ export function ingestMessages(ctx: IngestContext, raws: Buffer[], source: strin
   return summary;
 }
 
+type Seen =
+  | { stored: true; messageId: string }
+  | { stored: false; rejection: IngestSummary['rejected'][number] };
+
+/** The same bytes already stored (a duplicate) or already rejected (the same reason again). */
+function seenBefore(db: Db, sha256: string): Seen | undefined {
+  const stored = prep<[string], { message_id: string }>(
+    db,
+    'SELECT message_id FROM messages WHERE sha256 = ?',
+  ).get(sha256);
+  if (stored) return { stored: true, messageId: stored.message_id };
+  const rejected = prep<[string], { message_id: string | null; reason: string }>(
+    db,
+    'SELECT message_id, reason FROM rejected_messages WHERE sha256 = ?',
+  ).get(sha256);
+  if (!rejected) return undefined;
+  const rejection = rejected.message_id
+    ? { messageId: rejected.message_id, reason: rejected.reason }
+    : { reason: rejected.reason };
+  return { stored: false, rejection };
+}
+
 function reject(
   db: Db,
   summary: IngestSummary,
@@ -93,7 +121,8 @@ function reject(
     now: string;
   },
 ): void {
-  db.prepare(
+  prep(
+    db,
     `INSERT OR IGNORE INTO rejected_messages (sha256, message_id, raw_path, reason, source, received_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
   ).run(r.sha256, r.messageId ?? null, r.path, r.reason, r.source, r.now);
@@ -111,7 +140,8 @@ function insertMessage(
 ): void {
   const info = msg.subjectInfo;
   const placed = msg.kind === 'patch' || msg.kind === 'cover';
-  db.prepare(
+  prep(
+    db,
     `INSERT INTO messages (message_id, sha256, raw_path, size, kind, subject, from_name, from_addr, date,
        in_reply_to, refs, version, idx, total, notes, source, received_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -139,7 +169,8 @@ function insertMessage(
 /** Places a patch or cover, or records a reply's trailers; returns the series it changed. */
 function assemble(db: Db, msg: ParsedMessage, now: string): number[] {
   if (msg.kind === 'reply') {
-    const insert = db.prepare(
+    const insert = prep(
+      db,
       'INSERT OR IGNORE INTO trailers (message_id, name, value) VALUES (?, ?, ?)',
     );
     for (const t of parseTrailers(unquoted(msg.body))) {
@@ -159,7 +190,8 @@ function assemble(db: Db, msg: ParsedMessage, now: string): number[] {
 
 /** The series a reply is about: the nearest ancestor that is one of its patches or its cover. */
 function seriesOfThread(db: Db, msg: ParsedMessage): number[] {
-  const find = db.prepare<[string, string], { id: number }>(
+  const find = prep<[string, string], { id: number }>(
+    db,
     `SELECT series_id AS id FROM series_patches WHERE message_id = ?
      UNION SELECT id FROM series WHERE cover_message_id = ?`,
   );

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.js';
-import { type SeriesRow, seriesRow } from './rows.js';
+import { prep, type SeriesRow, seriesRow } from './rows.js';
 
 /** Subjects compare case- and spacing-insensitively, as a re-roll may fix a typo in case. */
 export function normalizeName(name: string): string {
@@ -22,11 +22,11 @@ export function normalizeName(name: string): string {
 export function linkRevisions(db: Db, id: number): number[] {
   const s = seriesRow(db, id);
   if (!s) return [];
-  const group = db
-    .prepare<unknown[], SeriesRow>(
-      `SELECT * FROM series WHERE submitter_addr = ? OR (change_id IS NOT NULL AND change_id = ?)
+  const group = prep<unknown[], SeriesRow>(
+    db,
+    `SELECT * FROM series WHERE submitter_addr = ? OR (change_id IS NOT NULL AND change_id = ?)
          OR id = ?`,
-    )
+  )
     .all(s.submitter_addr, s.change_id, id)
     .filter(
       (r) =>
@@ -36,18 +36,20 @@ export function linkRevisions(db: Db, id: number): number[] {
     );
   for (const r of threadRelated(db, s)) if (!group.some((g) => g.id === r.id)) group.push(r);
   // Series that pointed at this one but no longer belong with it (its name changed).
-  const stale = db
-    .prepare<[number, number], { id: number }>(
-      'SELECT id FROM series WHERE previous_id = ? OR superseded_by = ?',
-    )
+  const stale = prep<[number, number], { id: number }>(
+    db,
+    'SELECT id FROM series WHERE previous_id = ? OR superseded_by = ?',
+  )
     .all(id, id)
     .filter((r) => !group.some((g) => g.id === r.id));
   const changed: number[] = [];
-  const set = db.prepare(
+  const set = prep(
+    db,
     'UPDATE series SET previous_id = ?, superseded_by = ? WHERE id = ? AND (previous_id IS NOT ? OR superseded_by IS NOT ?)',
   );
   for (const r of stale) {
-    db.prepare(
+    prep(
+      db,
       'UPDATE series SET previous_id = NULLIF(previous_id, ?), superseded_by = NULLIF(superseded_by, ?) WHERE id = ?',
     ).run(id, id, r.id);
     changed.push(r.id);
@@ -68,16 +70,19 @@ function byDate(a: SeriesRow, b: SeriesRow): number {
 
 /** Revisions of another version whose cover or patches this one replies to, or that reply to it. */
 function threadRelated(db: Db, s: SeriesRow): SeriesRow[] {
-  return db
-    .prepare<{ id: number; version: number }, SeriesRow>(
-      `WITH owned(sid, mid) AS (
-         SELECT series_id, message_id FROM series_patches WHERE inherited_from IS NULL
-         UNION SELECT id, cover_message_id FROM series WHERE cover_message_id IS NOT NULL),
-       edges(a, b) AS (
-         SELECT o.sid, p.sid FROM owned o JOIN messages m ON m.message_id = o.mid
-         JOIN owned p ON p.mid = m.in_reply_to WHERE o.sid != p.sid)
+  // Written so that every step is an index lookup: this runs on every ingest.
+  return prep<{ id: number; version: number }, SeriesRow>(
+    db,
+    `WITH mine(mid) AS (
+         SELECT message_id FROM series_patches WHERE series_id = @id AND inherited_from IS NULL
+         UNION SELECT cover_message_id FROM series WHERE id = @id AND cover_message_id IS NOT NULL),
+       near(mid) AS (
+         SELECT m.in_reply_to FROM messages m JOIN mine ON m.message_id = mine.mid
+           WHERE m.in_reply_to IS NOT NULL
+         UNION SELECT m.message_id FROM messages m JOIN mine ON m.in_reply_to = mine.mid)
        SELECT * FROM series WHERE version != @version AND id IN (
-         SELECT b FROM edges WHERE a = @id UNION SELECT a FROM edges WHERE b = @id)`,
-    )
-    .all({ id: s.id, version: s.version });
+         SELECT p.series_id FROM series_patches p JOIN near ON p.message_id = near.mid
+           WHERE p.inherited_from IS NULL
+         UNION SELECT c.id FROM series c JOIN near ON c.cover_message_id = near.mid)`,
+  ).all({ id: s.id, version: s.version });
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import { parseSubject } from '../mail/subject.js';
-import { patchRows, type SeriesRow, seriesRow } from './rows.js';
+import { patchRows, prep, type SeriesRow, seriesRow } from './rows.js';
 
 interface MessageFacts {
   message_id: string;
@@ -10,7 +10,8 @@ interface MessageFacts {
 }
 
 function facts(db: Db, ids: string[]): MessageFacts[] {
-  const get = db.prepare<[string], MessageFacts>(
+  const get = prep<[string], MessageFacts>(
+    db,
     'SELECT message_id, subject, date, in_reply_to FROM messages WHERE message_id = ?',
   );
   return ids.flatMap((id) => get.get(id) ?? []);
@@ -42,7 +43,8 @@ export function refreshSeries(db: Db, id: number, now: string): void {
   const filled = new Set(patches.map((p) => p.idx));
   let complete = s.total > 0;
   for (let i = 1; i <= s.total; i++) if (!filled.has(i)) complete = false;
-  db.prepare(
+  prep(
+    db,
     `UPDATE series SET name = ?, first_date = COALESCE(?, first_date), complete = ?, updated_at = ?
      WHERE id = ?`,
   ).run(name, dates[0] ?? null, Number(complete), now, id);
@@ -66,7 +68,8 @@ function fillPartialReroll(db: Db, s: SeriesRow): void {
   );
   if (!own.some((m) => m.in_reply_to && prevIds.has(m.in_reply_to))) return;
   const taken = new Set(mine.map((p) => p.idx));
-  const insert = db.prepare(
+  const insert = prep(
+    db,
     'INSERT INTO series_patches (series_id, idx, message_id, inherited_from) VALUES (?, ?, ?, ?)',
   );
   for (const p of prevPatches) {

@@ -1,4 +1,28 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.js';
+
+const cache = new WeakMap<Db, Map<string, unknown>>();
+
+/**
+ * prep(db, ) with the statement kept per connection: assembly runs a dozen
+ * queries per message, and compiling them each time cost more than running them.
+ */
+export function prep<P extends unknown[] | {} = unknown[], R = unknown>(
+  db: Db,
+  sql: string,
+): Statement<P, R> {
+  let statements = cache.get(db);
+  if (!statements) {
+    statements = new Map();
+    cache.set(db, statements);
+  }
+  let statement = statements.get(sql) as Statement<P, R> | undefined;
+  if (!statement) {
+    statement = db.prepare<P, R>(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
 
 /** A series row as SQLite returns it. */
 export interface SeriesRow {
@@ -32,31 +56,30 @@ export interface PatchRow {
 }
 
 export function seriesRow(db: Db, id: number): SeriesRow | undefined {
-  return db.prepare<[number], SeriesRow>('SELECT * FROM series WHERE id = ?').get(id);
+  return prep<[number], SeriesRow>(db, 'SELECT * FROM series WHERE id = ?').get(id);
 }
 
 export function patchRows(db: Db, seriesId: number): PatchRow[] {
-  return db
-    .prepare<[number], PatchRow>('SELECT * FROM series_patches WHERE series_id = ? ORDER BY idx')
-    .all(seriesId);
+  return prep<[number], PatchRow>(
+    db,
+    'SELECT * FROM series_patches WHERE series_id = ? ORDER BY idx',
+  ).all(seriesId);
 }
 
 /** Series that list this Message-ID as one of theirs (cover, patch, or awaited cover). */
 export function seriesByRef(db: Db, messageId: string): SeriesRow[] {
-  return db
-    .prepare<[string], SeriesRow>(
-      `SELECT s.* FROM series_refs r JOIN series s ON s.id = r.series_id
+  return prep<[string], SeriesRow>(
+    db,
+    `SELECT s.* FROM series_refs r JOIN series s ON s.id = r.series_id
        WHERE r.message_id = ? ORDER BY s.id DESC`,
-    )
-    .all(messageId);
+  ).all(messageId);
 }
 
 export function isKnownId(db: Db, messageId: string): boolean {
-  const known = db
-    .prepare<[string, string], { one: number }>(
-      `SELECT 1 AS one FROM messages WHERE message_id = ?
+  const known = prep<[string, string], { one: number }>(
+    db,
+    `SELECT 1 AS one FROM messages WHERE message_id = ?
        UNION ALL SELECT 1 FROM series_refs WHERE message_id = ? LIMIT 1`,
-    )
-    .get(messageId, messageId);
+  ).get(messageId, messageId);
   return known !== undefined;
 }

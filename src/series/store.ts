@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import { parseSubject } from '../mail/subject.js';
-import { patchRows, type SeriesRow, seriesRow } from './rows.js';
+import { patchRows, prep, type SeriesRow, seriesRow } from './rows.js';
 import type { StoredPatch, StoredSeries } from './types.js';
 
 export type { StoredPatch, StoredSeries } from './types.js';
@@ -31,20 +31,21 @@ export function listSeries(db: Db, filter: SeriesFilter = {}): StoredSeries[] {
   }
   const sql = `SELECT * FROM series ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY id DESC LIMIT ?`;
-  return db
-    .prepare<unknown[], SeriesRow>(sql)
+  return prep<unknown[], SeriesRow>(db, sql)
     .all(...args, filter.limit ?? -1)
     .map((row) => toStored(db, row));
 }
 
 function toStored(db: Db, s: SeriesRow): StoredSeries {
   const cover = s.cover_message_id
-    ? db
-        .prepare<[string], { subject: string }>('SELECT subject FROM messages WHERE message_id = ?')
-        .get(s.cover_message_id)
+    ? prep<[string], { subject: string }>(
+        db,
+        'SELECT subject FROM messages WHERE message_id = ?',
+      ).get(s.cover_message_id)
     : undefined;
   const coverTrailers = s.cover_message_id ? replyTrailers(db, s.cover_message_id) : [];
-  const message = db.prepare<[string], { subject: string; raw_path: string }>(
+  const message = prep<[string], { subject: string; raw_path: string }>(
+    db,
     'SELECT subject, raw_path FROM messages WHERE message_id = ?',
   );
   const patches = patchRows(db, s.id).map((p): StoredPatch => {
@@ -88,16 +89,15 @@ function toStored(db: Db, s: SeriesRow): StoredSeries {
 
 /** Review trailers from every reply below a message (b4 walks follow-ups by In-Reply-To). */
 function replyTrailers(db: Db, messageId: string): { name: string; value: string; from: string }[] {
-  return db
-    .prepare<[string], { name: string; value: string; from: string }>(
-      `WITH RECURSIVE below(mid) AS (
+  return prep<[string], { name: string; value: string; from: string }>(
+    db,
+    `WITH RECURSIVE below(mid) AS (
          SELECT message_id FROM messages WHERE in_reply_to = ? AND kind = 'reply'
          UNION SELECT m.message_id FROM messages m JOIN below ON m.in_reply_to = below.mid
            WHERE m.kind = 'reply')
        SELECT t.name, t.value, t.message_id AS "from" FROM trailers t JOIN below ON t.message_id = below.mid
        ORDER BY t.rowid`,
-    )
-    .all(messageId);
+  ).all(messageId);
 }
 
 /** The subject without its `[PATCH ...]` prefix, for display. */

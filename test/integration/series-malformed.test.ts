@@ -59,6 +59,14 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
     expect(rows).toEqual([]);
   });
 
+  it('gives the same reason again for the same bad bytes, without a second row', () => {
+    const ctx = tempStore();
+    const first = ingestMessages(ctx, [raw('empty-body.eml')], 'lore');
+    const again = ingestMessages(ctx, [raw('empty-body.eml')], 'imap');
+    expect(again.rejected).toEqual(first.rejected);
+    expect(ctx.db.prepare('SELECT count(*) AS n FROM rejected_messages').get()).toEqual({ n: 1 });
+  });
+
   it('rejects a 20 MB mail before parsing it, and keeps its bytes', () => {
     const ctx = tempStore();
     const big = Buffer.concat([raw('crlf.eml'), Buffer.alloc(20 * 1024 * 1024, 'A')]);

@@ -25,6 +25,7 @@ CREATE TABLE messages (
   received_at TEXT NOT NULL
 );
 CREATE INDEX messages_in_reply_to ON messages (in_reply_to);
+CREATE INDEX messages_sha256 ON messages (sha256);
 
 CREATE TABLE rejected_messages (
   id INTEGER PRIMARY KEY,
@@ -60,6 +61,7 @@ CREATE TABLE series (
 );
 CREATE INDEX series_submitter ON series (submitter_addr, version);
 CREATE INDEX series_change_id ON series (change_id);
+CREATE INDEX series_cover ON series (cover_message_id);
 
 -- Message-IDs that place a message into a series (Patchwork's SeriesReference):
 -- the cover and patches themselves, plus a cover that patches point at before it arrived.
