@@ -1,0 +1,17 @@
+/** One block of `npm run bench` output: a title and aligned "name: value" rows. */
+export interface BenchSection {
+  title: string;
+  rows: [string, string][];
+  notes?: string[];
+}
+
+export function formatSection(s: BenchSection): string {
+  const width = Math.max(0, ...s.rows.map(([k]) => k.length));
+  const lines = [`## ${s.title}`, ...s.rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)];
+  for (const n of s.notes ?? []) lines.push(`  note: ${n}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
