@@ -23,8 +23,7 @@ afterAll(async () => {
 });
 
 it('with a lore source configured, an interrupted send is found on the real public-inbox and not resent', async () => {
-  const config: Config = reportConfig();
-  config.sources = { lore: { url: pi.url, intervalSeconds: 120, timeoutSeconds: 30 } };
+  const config: Config = reportConfig({ sources: { lore: { url: pi.url } } });
   if (!config.report.email) throw new Error('fixture config has email');
   config.report.email.smtp = { ...config.report.email.smtp, port: smtp.port, tls: 'none' };
   config.report.email.verifyDelaySeconds = 300;
