@@ -16,21 +16,41 @@ import type {
 import { loadSeries, type StoredSeries } from '../../../src/series/store.js';
 import { treeTip } from '../../../src/trees/fetch.js';
 
-/** What the scenario can do to the host side of a boot (the stand-in cannot OOM the host). */
+/** The scenario's script for the stand-in suite, counted across the lab's boots. */
+export interface LabScript {
+  /** A test fails on these attempts (its n-th run anywhere), whatever the tree says. */
+  tests?: Record<string, { failOn: number[] }>;
+  /** The suite runner exits with this code on these suite runs (runner setup failure). */
+  exitOn?: Record<number, number>;
+  /** The suite hangs on these suite runs. */
+  sleepOn?: number[];
+  sleepSeconds?: number;
+}
+
+/** The host side of the lab's boots: the script, counters, and host faults to inject. */
 export interface LabHost {
+  script: LabScript;
   /** Boot numbers (1-based, counted over the lab) that die of a host fault. */
   faultOn: number[];
   fault: string;
   boots: number;
   builds: number;
+  suiteRuns: number;
+  attempts: Map<string, number>;
+  /** Boots through this instead of running the suites on the host (the real VM). */
+  vm?: (ctx: AppContext, req: BootRequest, kernel: LabKernel) => Promise<BootResult>;
+}
+
+/** What the lab "kernel" built from the tree's tests.json says. */
+export interface LabKernel {
+  boots?: boolean;
+  tests: Record<string, 'pass' | 'fail'>;
 }
 
 /**
  * The lab's stages: the REAL lanes (mirror + worktree + lock) and real git am /
- * make / processes, on a small generated tree. The boot is the one stand-in: it
- * runs each suite's command on the host instead of in QEMU and reads its output
- * with the real suite parser. To use the real VM, replace `bootAndTest` below
- * with the boot stage's bootAndTest (the suites are already `command` suites).
+ * make / processes, on a small generated tree. The boot runs the stand-in suite
+ * on the host, or through the real QEMU boot stage when host.vm is set.
  */
 export function labStages(host: LabHost): Stages<StoredSeries, Lane> {
   return {
@@ -70,7 +90,7 @@ export function labStages(host: LabHost): Stages<StoredSeries, Lane> {
         selftestsDir: lane.worktree,
       };
     },
-    bootAndTest: (ctx, req) => standinBoot(ctx, req, host),
+    bootAndTest: (ctx, req) => labBoot(ctx, req, host),
     identity: async (_ctx, lane) => ({
       configHash: createHash('sha256')
         .update(readFileSync(join(lane.worktree, 'Makefile')))
@@ -125,36 +145,47 @@ function shaAfter(applied: ApplyResult, k: number): string {
   return k === 0 ? applied.baseSha : (applied.patches[k - 1]?.commit as string);
 }
 
-/** The lab's stand-in for the VM: the "kernel" says whether it boots; suites run as host processes. */
-async function standinBoot(ctx: AppContext, req: BootRequest, host: LabHost): Promise<BootResult> {
+/**
+ * One boot of the lab kernel. The outcomes are decided here, on the host, from
+ * the tree (kernel.json) and the scenario's script, and handed to the stand-in
+ * suite as arguments; then the suites run on the host, or in QEMU when host.vm
+ * is set, and the real suite parser reads their output.
+ */
+async function labBoot(ctx: AppContext, req: BootRequest, host: LabHost): Promise<BootResult> {
   host.boots += 1;
   const started = Date.now();
-  const kernel = JSON.parse(readFileSync(req.kernelImage, 'utf8')) as { boots?: boolean };
+  const kernel = JSON.parse(readFileSync(req.kernelImage, 'utf8')) as LabKernel;
   const base = { kernel: req.kernelImage, accel: 'tcg' as const, crashes: [], suites: [] };
   if (host.faultOn.includes(host.boots)) {
     return { ...base, status: 'infra', reason: host.fault, durationMs: Date.now() - started };
   }
+  const suites = req.suites.map((suite) => ({
+    ...suite,
+    argv: [...(suite.argv ?? []), ...scriptArgs(host, kernel, req.only?.[suite.name])],
+  }));
+  if (host.vm) return host.vm(ctx, { ...req, suites }, kernel);
   if (kernel.boots === false) {
     return { ...base, status: 'no-boot', reason: 'no GUEST-READY on the console', durationMs: 0 };
   }
-  const suites = [];
-  for (const suite of req.suites) {
+  const results = [];
+  for (const suite of suites) {
     const only = req.only?.[suite.name];
-    const r = await runCommand([...(suite.argv ?? []), ...(only ?? [])], {
+    const r = await runCommand(suite.argv, {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
       timeoutMs: (suite.timeoutSeconds ?? ctx.config.vm.suiteTimeoutSeconds) * 1000,
       logFile: join(req.artifactsDir, `${suite.name}.log`),
       signal: req.signal,
     });
-    if (r.timedOut)
+    if (r.timedOut) {
       return {
         ...base,
         status: 'timeout',
         reason: `${suite.name} ran past its timeout`,
         durationMs: Date.now() - started,
       };
+    }
     const output = `${r.stdoutTail}${r.stderrTail}`;
-    suites.push(
+    results.push(
       suiteResult({
         suite,
         output,
@@ -165,5 +196,23 @@ async function standinBoot(ctx: AppContext, req: BootRequest, host: LabHost): Pr
       }),
     );
   }
-  return { ...base, suites, status: 'ok', durationMs: Date.now() - started };
+  return { ...base, suites: results, status: 'ok', durationMs: Date.now() - started };
+}
+
+/** This suite run's arguments for the stand-in: hang or exit as scripted, else each test's outcome. */
+function scriptArgs(host: LabHost, kernel: LabKernel, only: string[] | undefined): string[] {
+  host.suiteRuns += 1;
+  const run = host.suiteRuns;
+  const args: string[] = [];
+  if (host.script.sleepOn?.includes(run)) args.push(`sleep=${host.script.sleepSeconds ?? 60}`);
+  const exit = host.script.exitOn?.[run];
+  if (exit !== undefined) args.push(`exit=${exit}`);
+  for (const [name, outcome] of Object.entries(kernel.tests)) {
+    if (only && !only.includes(name)) continue;
+    const attempt = (host.attempts.get(name) ?? 0) + 1;
+    host.attempts.set(name, attempt);
+    const scripted = host.script.tests?.[name]?.failOn.includes(attempt) ?? false;
+    args.push(`${name}=${outcome === 'fail' || scripted ? 'fail' : 'pass'}`);
+  }
+  return args;
 }

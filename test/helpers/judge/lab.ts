@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Config } from '../../../src/config/schema.js';
@@ -14,9 +14,9 @@ import {
   seriesMails,
   type TreeTests,
 } from './lab-repo.js';
-import { type LabHost, labStages } from './lab-stages.js';
+import { type LabHost, type LabScript, labStages } from './lab-stages.js';
 
-export const STANDIN = new URL('./standin-suite.mjs', import.meta.url).pathname;
+export const STANDIN = new URL('./standin-suite.sh', import.meta.url).pathname;
 
 export interface LabOptions {
   tests: TreeTests;
@@ -26,6 +26,10 @@ export interface LabOptions {
   /** Replaces the stand-in suite's program (a missing tool). */
   program?: string;
   suiteTimeoutSeconds?: number;
+  /** Boot in the real VM instead of running the suite on the host. */
+  vm?: LabHost['vm'];
+  /** Config sections merged over the lab's (vm timeouts for real boots). */
+  config?: Record<string, unknown>;
 }
 
 export interface Lab {
@@ -33,7 +37,7 @@ export interface Lab {
   repo: LabRepo;
   host: LabHost;
   /** Scripts the stand-in suite (flaky tests, runner exits, hangs). */
-  schedule(s: Record<string, unknown>): void;
+  schedule(s: LabScript): void;
   /** Posts a series (real mails through the real series store) and returns its id. */
   post(name: string, patches: LabPatch[], version?: number): number;
   run(seriesId: number): Promise<SeriesRun>;
@@ -44,9 +48,6 @@ export function createLab(opts: LabOptions): Lab {
   const root = mkdtempSync(join(tmpdir(), 'bpfci-judge-'));
   chmodSync(root, 0o755);
   const repo = createLabRepo(root, opts.tests, opts.baseDoesNotBoot ? { boots: false } : {});
-  const schedulePath = join(root, 'schedule.json');
-  const counters = join(root, 'counters');
-  writeFileSync(schedulePath, '{}');
   const stateDir = join(root, 'state');
   const config = Config.parse({
     version: 1,
@@ -56,17 +57,13 @@ export function createLab(opts: LabOptions): Lab {
       {
         name: 'standin',
         kind: 'command',
-        argv: [
-          ...(opts.program ? [opts.program] : ['node', STANDIN]),
-          join(stateDir, 'lanes/lab/build/kernel.json'),
-          schedulePath,
-          counters,
-        ],
+        argv: opts.program ? [opts.program] : ['sh', STANDIN],
         parser: 'test_progs',
         timeoutSeconds: opts.suiteTimeoutSeconds ?? 60,
       },
     ],
     judge: { infraRetries: 2, infraBackoffSeconds: 0, ...opts.judge },
+    ...opts.config,
   });
   const ctx: AppContext = {
     config,
@@ -76,17 +73,23 @@ export function createLab(opts: LabOptions): Lab {
     stateDir,
   };
   const host: LabHost = {
+    script: {},
     faultOn: [],
     fault: 'host out of memory: qemu was killed',
     boots: 0,
     builds: 0,
+    suiteRuns: 0,
+    attempts: new Map(),
+    vm: opts.vm,
   };
   const stages = labStages(host);
   return {
     ctx,
     repo,
     host,
-    schedule: (s) => writeFileSync(schedulePath, JSON.stringify(s)),
+    schedule: (s) => {
+      host.script = s;
+    },
     post(name, patches, version = 1) {
       const summary = ingestMessages(ctx, seriesMails(repo, name, patches, version), 'lab');
       const id = summary.seriesTouched.at(-1);
