@@ -58,9 +58,13 @@ function getWorker(): Worker {
     const mailparser = createRequire(import.meta.url).resolve('mailparser');
     worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { mailparser } });
     worker.unref();
-    worker.on('error', () => {
-      worker = undefined;
-    });
+    // A worker that died (out of memory on a hostile mail) is replaced on the next parse.
+    const created = worker;
+    const forget = () => {
+      if (worker === created) worker = undefined;
+    };
+    worker.on('error', forget);
+    worker.on('exit', forget);
   }
   return worker;
 }
