@@ -129,19 +129,32 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
     expect(JSON.parse(rows[0]?.notes ?? '[]')).toEqual([note]);
   });
 
-  it.each(['base64-body.eml', 'patch-attachment.eml', 'crlf.eml', 'broken-mime-unterminated.eml'])(
-    '%s → a patch whose git-am text is the plain diff',
-    (name) => {
-      const { ctx, rows } = ingestOne(name);
-      expect(rows[0]?.kind).toBe('patch');
-      const [s] = listSeries(ctx.db);
-      expect(s).toMatchObject({ total: 1, complete: true, treeTag: 'bpf-next' });
-      const mbox = readPatchMbox(s as NonNullable<typeof s>);
-      expect(mbox).toContain('diff --git a/kernel/bpf/helpers.c b/kernel/bpf/helpers.c\n');
-      expect(mbox).toContain('+\tif (size > PAGE_SIZE)\n');
-      expect(mbox).not.toContain('\r');
-    },
-  );
+  it.each([
+    'base64-body.eml',
+    'qp-body.eml',
+    'patch-attachment.eml',
+    'crlf.eml',
+    'broken-mime-unterminated.eml',
+  ])('%s → a patch whose git-am text is the plain diff', (name) => {
+    const { ctx, rows } = ingestOne(name);
+    expect(rows[0]?.kind).toBe('patch');
+    const [s] = listSeries(ctx.db);
+    expect(s).toMatchObject({ total: 1, complete: true, treeTag: 'bpf-next' });
+    const mbox = readPatchMbox(s as NonNullable<typeof s>);
+    expect(mbox).toContain('diff --git a/kernel/bpf/helpers.c b/kernel/bpf/helpers.c\n');
+    expect(mbox).toContain('+\tif (size > PAGE_SIZE');
+    expect(mbox).not.toContain('\r');
+  });
+
+  it('qp-body.eml → soft line breaks joined and =XX escapes decoded', () => {
+    const { ctx } = ingestOne('qp-body.eml');
+    const [s] = listSeries(ctx.db);
+    const mbox = readPatchMbox(s as NonNullable<typeof s>);
+    expect(mbox).toContain('+\tif (size > PAGE_SIZE /* =limit */)\n');
+    expect(mbox).toContain(
+      'any size, which is a long explanation that a mailer will wrap with soft line breaks. Clamp it to PAGE_SIZE.\n',
+    );
+  });
 
   it('no-prefix.eml → a v1 1/1 patch, as b4 infers', () => {
     const { ctx } = ingestOne('no-prefix.eml');
