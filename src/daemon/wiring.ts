@@ -2,12 +2,15 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AppContext } from '../context.js';
 import { BotError } from '../errors.js';
+import type { Stages } from '../pipeline/stages.js';
 import { deliverOutbox } from '../report/deliver.js';
 import { enqueuePending, enqueueReports } from '../report/enqueue.js';
 import { loadSeries } from '../series/store.js';
 import { runPageUrl } from '../web/urls.js';
-import type { DaemonDeps, RunJob } from './deps.js';
+import type { DaemonDeps, RunJob, Sources } from './deps.js';
 import type { Job } from './queue.js';
+import { runnerJob } from './wire-runner.js';
+import { configuredSources, listLookup } from './wire-sources.js';
 
 /**
  * Test mode only: BPFCI_TEST_PIPELINE names an ES module whose `runJob` replaces
@@ -39,18 +42,22 @@ function seriesOf(ctx: AppContext, job: Job) {
  */
 export async function realDeps(
   ctx: AppContext,
-  parts: Partial<Pick<DaemonDeps, 'sources' | 'runJob'>> & {
-    /** Is this Message-ID on the list already? (lore / IMAP; closes the crash-after-send window) */
-    alreadyDelivered?: (messageId: string) => Promise<boolean>;
+  parts: {
+    /** The pipeline's stages (apply, build, boot, suites) bound to their real modules. */
+    stages?: Stages;
+    sources?: Sources;
   } = {},
 ): Promise<DaemonDeps> {
-  const runJob = (await testPipeline(ctx)) ?? parts.runJob;
+  const stages = parts.stages;
+  const runJob = (await testPipeline(ctx)) ?? (stages && runnerJob(stages));
   if (!runJob)
-    throw new BotError('TOOL_MISSING', 'the pipeline runner is not wired into the daemon');
+    throw new BotError('TOOL_MISSING', 'the pipeline stages are not wired into the daemon');
   const url = (job: Job): string => runPageUrl(ctx.config.report.baseUrl, job.id);
+  // Closes the crash-after-send window: is the report's Message-ID on the list already?
+  const alreadyDelivered = listLookup(ctx);
   return {
     runJob,
-    sources: parts.sources ?? { list: () => [], poll: async () => {} },
+    sources: parts.sources ?? configuredSources(),
     reports: {
       enqueue(c, job, outcome): void {
         const input = { runId: job.id, series: seriesOf(c, job), verdict: outcome.verdict };
@@ -60,7 +67,7 @@ export async function realDeps(
         enqueuePending(c, { runId: job.id, series: seriesOf(c, job), runUrl: url(job) });
       },
       async deliver(c, { dryRun }): Promise<void> {
-        await deliverOutbox(c, { dryRun, alreadyDelivered: parts.alreadyDelivered });
+        await deliverOutbox(c, { dryRun, alreadyDelivered });
       },
     },
   };
