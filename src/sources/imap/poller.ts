@@ -27,6 +27,8 @@ export interface ImapPoller extends Poller {
    * are polled with NOOP by imapflow) or after `ms`, whichever comes first.
    */
   waitForMail(ms: number): Promise<void>;
+  /** Logs out of the kept session. */
+  close(): Promise<void>;
 }
 
 function cursorKey(config: ImapConfig): string {
