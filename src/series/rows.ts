@@ -7,7 +7,7 @@ const cache = new WeakMap<Db, Map<string, unknown>>();
  * prep(db, ) with the statement kept per connection: assembly runs a dozen
  * queries per message, and compiling them each time cost more than running them.
  */
-export function prep<P extends unknown[] | {} = unknown[], R = unknown>(
+export function prep<P extends unknown[] | object = unknown[], R = unknown>(
   db: Db,
   sql: string,
 ): Statement<P, R> {
