@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerApply } from './cli/apply.js';
 import { registerBoot } from './cli/boot.js';
 import { registerBuild } from './cli/build.js';
 import { registerCheckConfig } from './cli/check-config.js';
@@ -34,6 +35,7 @@ for (const register of [
   registerBuild,
   registerReport,
   registerBoot,
+  registerApply,
 ])
   register(program);
 

@@ -45,14 +45,12 @@ export async function applySeries(
   const head = { tree: lane.tree, baseSha: base.sha, baseReason: base.reason };
   const todo = [...series.patches].sort((a, b) => a.index - b.index).slice(0, options.upTo);
   await resetLane(lane, base.sha, ctx);
-  if (todo.length === 0) {
-    return {
-      ...head,
-      status: 'skip',
-      reason: 'the series has no patches',
-      patches: [],
-      headSha: base.sha,
-    };
+  const missing = missingPatches(series);
+  if (todo.length === 0 || missing.length > 0) {
+    const reason = missing.length
+      ? `the series is incomplete: patch ${missing.join(', ')} of ${series.expected} missing`
+      : 'the series has no patches';
+    return { ...head, status: 'skip', reason, patches: [], headSha: base.sha };
   }
   const t = treeInfo(ctx, lane.tree);
   const patchDir = join(dirname(lane.worktree), 'patches');
@@ -98,6 +96,13 @@ export async function applySeries(
     await markUpstream(lane, base.sha, todo, patches, t.alreadyAppliedLookback);
   }
   return { ...head, ...summarise(patches), patches, headSha: current };
+}
+
+/** Indexes 1..expected that the series lacks (a patch lost in transit, a partial re-roll). */
+function missingPatches(series: SeriesForApply): number[] {
+  const have = new Set(series.patches.map((p) => p.index));
+  const n = series.expected ?? 0;
+  return Array.from({ length: n }, (_, i) => i + 1).filter((i) => !have.has(i));
 }
 
 /** The routed base when it is in this lane's tree, else this tree's best base. */

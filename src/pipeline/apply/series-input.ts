@@ -18,6 +18,8 @@ export interface SeriesForApply {
   baseCommit?: string;
   /** The Patchwork delegate's username, when the series came from Patchwork. */
   delegate?: string;
+  /** How many patches the series says it has (N of [PATCH n/N]); fewer is "incomplete". */
+  expected?: number;
   patches: SeriesPatchInput[];
 }
 
