@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BLACKLIST_DIR, gitIsAncestor } from '../blacklist/ancestry.js';
@@ -41,6 +42,8 @@ export function registerBoot(program: Command): void {
         process.once('SIGINT', stop);
         try {
           const suites = pickSuites(ctx.config.suites, flags.suites);
+          if (!existsSync(image))
+            throw new BotError('NOT_FOUND', `kernel image not found: ${image}`);
           const release = flags.release ?? kernelReleaseOf(resolve(image));
           const lists = await loadBlacklist({
             dir: BLACKLIST_DIR,
