@@ -22,7 +22,8 @@ export async function deliverEmail(
 ): Promise<StepResult> {
   const email = JSON.parse(row.payload) as EmailMessage;
   if (env.dryRun) {
-    env.print(await composeRaw(email));
+    // LF for the terminal; otherwise the exact bytes that would go over SMTP.
+    env.print((await composeRaw(email)).replace(/\r\n/g, '\n'));
     if (!env.keep) markSkipped(ctx.db, row.id, 'dry-run: printed, not sent');
     return 'printed';
   }

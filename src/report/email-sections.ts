@@ -73,14 +73,13 @@ export function newFailuresSection(ctx: ReportContext): Lines {
   const [first, ...rest] = fresh;
   if (!first) return [];
   const v = ctx.verdict;
-  const proof = [
-    v.baselineRunId
-      ? `they pass on the same base (baseline run ${v.baselineRunId})`
-      : 'they pass on the same base',
-    v.extraRuns > 0 ? `and failed again on ${count(v.extraRuns, 'rerun')}` : '',
-  ].join(' ');
+  const one = fresh.length === 1;
+  const base = v.baselineRunId
+    ? `on the same base (baseline run ${v.baselineRunId})`
+    : 'on the same base';
+  const again = v.extraRuns > 0 ? ` and failed again on ${count(v.extraRuns, 'rerun')}` : '';
   const out = wrap(
-    `${count(fresh.length, 'test')} fail${fresh.length === 1 ? 's' : ''} with this series applied; ${proof.trim()}.`,
+    `${count(fresh.length, 'test')} fail${one ? 's' : ''} with this series applied. ${one ? 'It passes' : 'They pass'} ${base}${again}.`,
   );
   out.push('', ...wrap(`First new failure: ${first.suite}: ${oneLine(first.name, 200)}`));
   if (first.guiltyPatch) out.push(...wrap(`Introduced by ${patchLabel(ctx, first.guiltyPatch)}`));

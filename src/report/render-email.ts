@@ -102,7 +102,9 @@ function headerBlock(ctx: ReportContext): string[] {
 
 function testedPatches(ctx: ReportContext): string[] {
   const patches = [...ctx.series.patches].sort((a, b) => a.index - b.index);
-  const shown = patches.slice(0, PATCH_LIST_MAX).map((p) => `  ${oneLine(p.subject, WIDTH - 2)}`);
+  const shown = patches
+    .slice(0, PATCH_LIST_MAX)
+    .flatMap((p) => wrap(oneLine(p.subject, 300), WIDTH, '  ', '    '));
   if (patches.length > PATCH_LIST_MAX)
     shown.push(`  ... and ${patches.length - PATCH_LIST_MAX} more`);
   return ['Tested patches:', ...shown];
