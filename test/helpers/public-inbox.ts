@@ -90,7 +90,8 @@ export async function startPublicInbox(options: PublicInboxOptions = {}): Promis
   );
   const ports = await boundPorts(child, ['http', 'imap', 'nntp']);
   const url = `http://127.0.0.1:${ports.http}/bpf/`;
-  await waitForHttp(`${url}new.atom`);
+  // An empty inbox answers new.atom with 404 "No feed found": any answer means up.
+  await waitForHttp(`${url}new.atom`, 30_000, [404]);
 
   async function deliver(raw: Buffer | string): Promise<void> {
     await runChecked(['public-inbox-mda'], {
@@ -151,13 +152,17 @@ function boundPorts(child: ChildProcess, want: string[]): Promise<Record<string,
   });
 }
 
-export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  timeoutMs = 30_000,
+  also: number[] = [],
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       const res = await fetch(url);
       await res.arrayBuffer();
-      if (res.ok) return;
+      if (res.ok || also.includes(res.status)) return;
     } catch {
       // not listening yet
     }

@@ -39,8 +39,15 @@ export class LoreClient {
 
   /** The newest entries (`new.atom`, 25 on a default install), newest first. */
   async feed(): Promise<AtomEntry[]> {
-    const res = await this.get(`${this.inboxUrl}new.atom`);
-    return parseAtom(res.body.toString('utf8'), this.inboxUrl);
+    const res = await this.get(`${this.inboxUrl}new.atom`, [404]);
+    const text = res.body.toString('utf8');
+    // An inbox with no mail yet answers 404 "No feed found for thread"; any other 404
+    // (a wrong inbox URL) must not pass for "nothing new".
+    if (res.status === 404) {
+      if (text.startsWith('No feed found')) return [];
+      throw new BotError('HTTP_FAILED', `${res.url}: HTTP 404 (is the inbox URL right?)`);
+    }
+    return parseAtom(text, this.inboxUrl);
   }
 
   /**
