@@ -59,7 +59,8 @@ export function buildReportContext(config: Config, input: ReportInput, now: Date
     suites: config.suites.map((s) => s.name),
     archiveUrl: mail?.archiveUrl,
     reply,
-    email: mail && reply ? envelope(mail, series, reply, input.runId, now) : undefined,
+    email:
+      mail && reply ? envelope(mail, series, reply, input.runId, verdict.verdict, now) : undefined,
     checkPatchIds: checkPatchIds(config, series),
   };
 }
@@ -80,11 +81,12 @@ function envelope(
   series: ReportSeries,
   reply: ReplyTarget,
   runId: number,
+  verdict: string,
   now: Date,
 ): EmailEnvelope | undefined {
   const submitter = cleanAddress(series.submitter.addr);
   if (!submitter) return undefined;
-  const messageId = reportMessageId(runId, reply.messageId, mail.from);
+  const messageId = reportMessageId(runId, verdict, reply.messageId, mail.from);
   const archive = mail.archiveUrl?.replace(/\/+$/, '');
   return {
     from: mail.from,

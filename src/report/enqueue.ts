@@ -33,7 +33,8 @@ export function enqueueReports(
     if (mail) {
       const base = {
         kind: 'email' as const,
-        dedupeKey: `email:run:${input.runId}`,
+        // Per verdict: a run retried after an infra outcome may still owe the real report.
+        dedupeKey: `email:run:${input.runId}:${input.verdict.verdict}`,
         runId: input.runId,
         seriesId: input.series.id,
       };

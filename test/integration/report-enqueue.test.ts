@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/context.js';
+import { enqueueReports } from '../../src/report/enqueue.js';
+import { NOW, RUN_URL, reportConfig, SCENARIOS, series } from '../unit/report/scenarios.js';
+import { outboxRows, type TestState, testState } from './report/harness.js';
+
+let state: TestState;
+let ctx: AppContext;
+
+const emails = () => outboxRows(ctx).filter((r) => r.kind === 'email');
+const report = (runId: number, verdict: keyof typeof SCENARIOS, s = series()) =>
+  enqueueReports(
+    ctx,
+    { runId, series: s, verdict: SCENARIOS[verdict] as never, runUrl: RUN_URL },
+    NOW,
+  );
+
+beforeEach(() => {
+  state = testState();
+  const config = reportConfig({ sources: {} });
+  if (config.report.email) config.report.email.maxPerSeries = 2;
+  ctx = state.open(config);
+});
+afterEach(() => {
+  ctx.db.close();
+  state.cleanup();
+});
+
+describe('enqueueing reports (real SQLite)', () => {
+  it('records why a mail is not sent instead of dropping it', () => {
+    report(1, 'success');
+    report(2, 'pre-existing-only');
+    report(3, 'infra');
+    expect(emails().map((r) => [r.state, r.note])).toEqual([
+      ['skipped', 'success (policy: failure-only)'],
+      ['skipped', 'only flaky or pre-existing failures (mailWarnings: false)'],
+      ['skipped', 'infrastructure outcome (mailInfra: false)'],
+    ]);
+  });
+
+  it('limits mails per series; the next series is not affected', () => {
+    for (const run of [1, 2, 3]) report(run, 'new-failure');
+    report(4, 'new-failure', { ...series(), id: 99 });
+    expect(emails().map((r) => r.state)).toEqual(['pending', 'pending', 'skipped', 'pending']);
+    expect(emails()[2]?.note).toBe('rate limit: 2 per series');
+  });
+
+  it('a run retried after an infra outcome still owes its real report, under another Message-ID', () => {
+    report(7, 'infra');
+    report(7, 'new-failure');
+    report(7, 'new-failure');
+    const rows = ctx.db
+      .prepare(`SELECT state, message_id FROM outbox WHERE kind = 'email' ORDER BY id`)
+      .all() as {
+      state: string;
+      message_id: string;
+    }[];
+    expect(rows.map((r) => r.state)).toEqual(['skipped', 'pending']);
+    expect(rows[0]?.message_id).not.toBe(rows[1]?.message_id);
+  });
+
+  it('records a series it cannot reply to (bad Message-IDs everywhere)', () => {
+    const s = series();
+    const broken = {
+      ...s,
+      coverMessageId: 'not a message id',
+      patches: s.patches.map((p) => ({ ...p, messageId: '<x>\r\nBcc: y@z>' })),
+    };
+    report(1, 'new-failure', broken);
+    expect(emails().map((r) => [r.state, r.note])).toEqual([
+      ['skipped', 'no valid Message-ID to reply to'],
+    ]);
+  });
+});
