@@ -152,6 +152,21 @@ describe('lore faults: nothing lost, nothing doubled', () => {
     },
     { name: 'garbage XML', fault: { kind: 'garbage' }, match: /new\.atom/, times: 1, fails: true },
   ];
+  it('a failing backfill search (inbox without Xapian: 501) does not stall the feed', async () => {
+    store = newStore();
+    store.db
+      .prepare(
+        "INSERT INTO cursors (source, value, updated_at) VALUES ('lore', '2024-01-01T00:00:00Z', 'x')",
+      )
+      .run();
+    const r = await poller().poll(store.ctx);
+    expect(r.error).toBeUndefined();
+    expect(r.skipped.map((s) => s.reason)).toEqual([
+      expect.stringMatching(/backfill search failed.*501/),
+    ]);
+    expectNoLossNoDup(store, 6);
+  });
+
   for (const c of loreCases) {
     it(c.name, async () => {
       store = newStore();

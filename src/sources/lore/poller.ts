@@ -72,7 +72,15 @@ async function pollOnce(
     cursor !== undefined && entries.length > 0 && entries.every((e) => e.updated > cursor);
   if (gap && cursor) {
     ctx.log.info({ source: SOURCE, since: cursor }, 'feed overflowed since last poll: backfilling');
-    entries = [...entries, ...(await client.receivedSince(cursor, config.maxBackfillPages))];
+    try {
+      entries = [...entries, ...(await client.receivedSince(cursor, config.maxBackfillPages))];
+    } catch (err) {
+      // A search that fails (an inbox indexed without Xapian answers 501) must not
+      // stall the feed forever: take what the feed has and say what may be missing.
+      const e = errorOf(err);
+      ctx.log.error({ source: SOURCE, since: cursor, err: e }, 'lore backfill search failed');
+      report.skipped.push({ id: `rt:${cursor}..`, reason: `backfill search failed: ${e.message}` });
+    }
   }
   const byId = new Map<string, AtomEntry>();
   for (const e of entries) if (!byId.has(e.messageId)) byId.set(e.messageId, e);
