@@ -4,6 +4,10 @@ import type { PatchApply } from '../types.js';
 /** Enough of a conflict diff to see it in a report; the rest is in the lane's log. */
 const MAX_DIFF = 64 * 1024;
 
+/** git am's progress and advice to a human at a terminal: not part of why it failed. */
+const NOISE =
+  /^(hint:|Applying:|When you have resolved|If you prefer to skip|To restore the original|Using index info|Falling back to patching|Auto-merging|[AMD]\t)/;
+
 export type FailKind = NonNullable<PatchApply['failKind']>;
 
 export interface Conflict {
@@ -22,7 +26,7 @@ export interface Conflict {
 export async function describeFailure(worktree: string, amOutput: string): Promise<Conflict> {
   const error = amOutput
     .split('\n')
-    .filter((l) => !/^(hint|Applying):/.test(l))
+    .filter((l) => !NOISE.test(l))
     .join('\n')
     .slice(0, 8192);
   const unmerged = await git(worktree, ['diff', '--name-only', '--diff-filter=U']);
