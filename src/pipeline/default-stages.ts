@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BLACKLIST_DIR, gitIsAncestor } from '../blacklist/ancestry.js';
+import { treeKernelVersion } from '../blacklist/for-run.js';
+import { loadBlacklist } from '../blacklist/load.js';
+import type { AppContext } from '../context.js';
+import { runCommand } from '../exec/run.js';
+import type { Lane } from '../lanes/lane.js';
+import { parseSubject } from '../mail/subject.js';
+import { readPatchMbox } from '../series/patch-mbox.js';
+import { loadSeries, type StoredSeries } from '../series/store.js';
+import { checkoutPatch } from './apply/checkout.js';
+import { applyRouted } from './apply/route.js';
+import type { SeriesForApply } from './apply/series-input.js';
+import { bootAndTest } from './boot/boot-and-test.js';
+import { ownFragments, treeFragments } from './build/kconfig.js';
+import { buildKernel } from './build/kernel.js';
+import { buildSelftests } from './build/selftests.js';
+import { type BuildTarget, kernelImagePath, selftestsDir } from './build/target.js';
+import type { BaselineIdentity, Stages } from './stages.js';
+
+/** The real stages: lanes + git am, the sandboxed kernel and selftests build, QEMU. */
+export const defaultStages: Stages<StoredSeries, Lane> = {
+  loadSeries: (ctx, id) => loadSeries(ctx.db, id),
+  apply: (ctx, series, opts) =>
+    applyRouted(ctx, applyInput(series), { ...(opts.tree ? { tree: opts.tree } : {}) }),
+  checkout: async (_ctx, lane, applied, k) => {
+    await checkoutPatch(lane, applied, k);
+  },
+  build: async (ctx, lane, opts) => {
+    const target = targetOf(lane);
+    const profile = ctx.config.build.profile;
+    const common = {
+      profile,
+      logDir: opts.logDir,
+      baseSha: opts.baseSha,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    };
+    const kernel = await buildKernel(ctx, target, common);
+    // Selftests are rebuilt after every kernel build: a stale bpf_testmod.ko fails every test using it.
+    const results =
+      kernel.status === 'pass' ? [kernel, await buildSelftests(ctx, target, common)] : [kernel];
+    return { results, kernelImage: kernelImagePath(target), selftestsDir: selftestsDir(target) };
+  },
+  bootAndTest: (ctx, req) => bootAndTest(ctx, req),
+  identity: (ctx, lane, applied) => identityOf(ctx, lane, applied.baseSha),
+};
+
+function targetOf(lane: Lane): BuildTarget {
+  return { srcDir: lane.worktree, buildDir: lane.buildDir, ccacheDir: lane.ccacheDir };
+}
+
+function applyInput(s: StoredSeries): SeriesForApply {
+  return {
+    ...(s.treeTag ? { treeTag: s.treeTag } : {}),
+    ...(s.baseCommit ? { baseCommit: s.baseCommit } : {}),
+    patches: s.patches
+      .filter((p) => p.index >= 1)
+      .map((p) => ({
+        index: p.index,
+        subject: parseSubject(p.subject).subject,
+        mbox: readPatchMbox({ ...s, patches: [p] }, p.index),
+      })),
+  };
+}
+
+/**
+ * What makes the base's results what they are besides its commit: the config
+ * fragments (ours and the tree's, read at the base), the compilers, the deny list.
+ */
+async function identityOf(ctx: AppContext, lane: Lane, baseSha: string): Promise<BaselineIdentity> {
+  const cfg = ctx.config.build;
+  const hash = createHash('sha256').update(cfg.profile);
+  for (const f of [...ownFragments(cfg.profile), ...treeFragments(lane.worktree)])
+    hash.update(f).update(readFileSync(f));
+  // The series' worktree: a series that changes the tree's DENYLIST gets its own baseline.
+  const release = treeKernelVersion(lane.worktree);
+  const lists = await loadBlacklist({
+    dir: BLACKLIST_DIR,
+    selftestsDir: join(lane.worktree, 'tools', 'testing', 'selftests', 'bpf'),
+    arch: ctx.config.vm.arch,
+    ...(release ? { kernelRelease: release } : {}),
+    isAncestor: gitIsAncestor(lane.worktree, baseSha),
+  });
+  return {
+    configHash: hash.digest('hex'),
+    toolchain: await toolchain(cfg.cc, cfg.clang),
+    denylist: lists.deny,
+  };
+}
+
+const versions = new Map<string, Promise<string>>();
+
+/** First line of `<tool> --version`, once per process: a compiler upgrade is a new baseline. */
+function toolchain(...tools: string[]): Promise<string> {
+  const key = tools.join(' ');
+  const known = versions.get(key);
+  if (known) return known;
+  const p = Promise.all(
+    tools.map(async (t) => {
+      const r = await runCommand([t, '--version']).catch(() => undefined);
+      return `${t}: ${r?.stdoutTail.split('\n')[0]?.trim() ?? 'missing'}`;
+    }),
+  ).then((lines) => lines.join('; '));
+  versions.set(key, p);
+  return p;
+}
