@@ -61,37 +61,55 @@ async function canary(ctx: AppContext, kernelImage?: string): Promise<AccelProbe
   }
   const kernel = kernelImage ?? newestBootKernel();
   if (!kernel) return tcg('no kernel for the KVM canary boot');
+  const seconds = ctx.config.vm.canaryTimeoutSeconds;
+  const run = await canaryBoot(ctx, { kernel, accel: 'kvm', timeoutSeconds: seconds });
+  return run.ok ? { accel: 'kvm', reason: run.reason, probedAt } : tcg(`KVM canary: ${run.reason}`);
+}
+
+export interface CanaryResult {
+  ok: boolean;
+  reason: string;
+}
+
+/**
+ * Boots `kernel` with no root and no init under `accel`, and stops it as soon as the
+ * kernel banner shows on the console: proof that the accelerator executes guest code.
+ * A hanging accelerator shows nothing and is killed at the timeout.
+ */
+export async function canaryBoot(
+  ctx: AppContext,
+  opts: { kernel: string; accel: Accel; timeoutSeconds: number },
+): Promise<CanaryResult> {
   const dir = join(ctx.stateDir, 'vm', 'canary');
   mkdirSync(join(dir, 'out'), { recursive: true });
   const argv = qemuArgv({
     arch: ctx.config.vm.arch,
-    accel: 'kvm',
+    accel: opts.accel,
     cpus: 1,
     memoryMb: 256,
-    kernel,
+    kernel: opts.kernel,
     guestInit: '/nonexistent',
     outDir: join(dir, 'out'),
     consoleLog: join(dir, 'console.log'),
   });
   let banner = false;
   const kill = new AbortController();
-  const seconds = ctx.config.vm.canaryTimeoutSeconds;
   const result = await runCommand(argv, {
     env: baseEnv(),
-    timeoutMs: seconds * 1000,
+    timeoutMs: opts.timeoutSeconds * 1000,
     signal: kill.signal,
     onLine: (line) => {
-      // The banner is all we need: KVM works. Stop the canary at once.
       if (/Linux version \d/.test(line)) {
         banner = true;
         kill.abort();
       }
     },
   });
-  if (banner) return { accel: 'kvm', reason: 'KVM canary printed the kernel banner', probedAt };
-  if (result.timedOut) return tcg(`KVM canary showed no kernel banner within ${seconds} s`);
-  const why = result.stderrTail.trim().split('\n').slice(-1)[0] ?? `exit ${result.exitCode}`;
-  return tcg(`KVM canary failed: ${why}`);
+  if (banner) return { ok: true, reason: `${opts.accel} canary printed the kernel banner` };
+  if (result.timedOut)
+    return { ok: false, reason: `no kernel banner within ${opts.timeoutSeconds} s` };
+  const why = result.stderrTail.trim().split('\n').slice(-1)[0] || `exit ${result.exitCode}`;
+  return { ok: false, reason: `failed: ${why}` };
 }
 
 function readCache(file: string): AccelProbe | undefined {

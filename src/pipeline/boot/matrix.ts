@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { BLACKLIST_DIR } from '../../blacklist/ancestry.js';
+
+export { BLACKLIST_DIR };
+
 import { loadBlacklist } from '../../blacklist/load.js';
 import type { AppContext } from '../../context.js';
 import type { SuiteConfig } from '../suites/guest-command.js';

@@ -134,3 +134,13 @@ describe('gitIsAncestor (expiry against a real repository)', () => {
     expect(bl.expired.map((e) => e.pattern)).toEqual(['fixed_test']);
   });
 });
+
+describe('treeKernelVersion', () => {
+  it('reads VERSION and PATCHLEVEL from the top Makefile', async () => {
+    const { treeKernelVersion } = await import('../../../src/blacklist/for-run.js');
+    const tree = mkdtempSync(join(tmpdir(), 'bpfci-tree-'));
+    writeFileSync(join(tree, 'Makefile'), '# SPDX\nVERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 192\n');
+    expect(treeKernelVersion(tree)).toBe('6.1');
+    expect(treeKernelVersion(join(tree, 'missing'))).toBeUndefined();
+  });
+});
