@@ -19,6 +19,12 @@ export function placeMessage(db: Db, msg: ParsedMessage, now: string): number {
   const index = msg.kind === 'cover' ? 0 : msg.subjectInfo.index;
   const series = byThread(db, msg) ?? byMarkers(db, msg, index) ?? createSeries(db, msg, now);
   registerRefs(db, series.id, msg);
+  if (series.version_inferred === 1 && !msg.subjectInfo.versionInferred) {
+    prep(db, 'UPDATE series SET version = ?, version_inferred = 0 WHERE id = ?').run(
+      msg.subjectInfo.version,
+      series.id,
+    );
+  }
   if (msg.kind === 'cover') {
     prep(db, 'UPDATE series SET cover_message_id = COALESCE(cover_message_id, ?) WHERE id = ?').run(
       msg.messageId,
@@ -48,16 +54,22 @@ function byThread(db: Db, msg: ParsedMessage): SeriesRow | undefined {
   for (const id of ids) {
     if (!id || seen.has(id)) continue;
     seen.add(id);
-    const match = seriesByRef(db, id).find((s) => sameRevision(s, msg));
+    const match = seriesByRef(db, id).find((s) => sameRevision(s, msg, id === msg.messageId));
     if (match) return match;
   }
   return undefined;
 }
 
-/** b4: a patch without `vN` inherits the revision of the thread it is in. */
-function sameRevision(s: SeriesRow, msg: ParsedMessage): boolean {
+/**
+ * b4: a patch without `vN` inherits the revision of the thread it is in. The
+ * other way round (a series whose patches had no `vN` takes the version of
+ * its late cover) only for the very message the series was waiting for: a v2
+ * posted as a reply to an unversioned v1 must not be merged into it.
+ */
+function sameRevision(s: SeriesRow, msg: ParsedMessage, awaited: boolean): boolean {
   const info = msg.subjectInfo;
-  const version = info.versionInferred || s.version === info.version;
+  const adopt = awaited && s.version_inferred === 1;
+  const version = info.versionInferred || adopt || s.version === info.version;
   return version && s.resend === Number(info.resend);
 }
 
@@ -90,11 +102,12 @@ function createSeries(db: Db, msg: ParsedMessage, now: string): SeriesRow {
   const info = msg.subjectInfo;
   return prep<unknown[], SeriesRow>(
     db,
-    `INSERT INTO series (version, name, submitter_name, submitter_addr, total, tree_tag, rfc,
-         resend, first_date, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    `INSERT INTO series (version, version_inferred, name, submitter_name, submitter_addr, total,
+         tree_tag, rfc, resend, first_date, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
   ).get(
     info.version,
+    Number(info.versionInferred),
     info.subject,
     msg.fromName,
     msg.fromAddr,

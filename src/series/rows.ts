@@ -28,6 +28,7 @@ export function prep<P extends unknown[] | object = unknown[], R = unknown>(
 export interface SeriesRow {
   id: number;
   version: number;
+  version_inferred: number;
   name: string;
   submitter_name: string;
   submitter_addr: string;

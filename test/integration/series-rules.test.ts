@@ -59,6 +59,45 @@ describe('series assembly rules (b4 / Patchwork)', () => {
     expect(listSeries(ctx.db).map((s) => [s.version, s.complete])).toEqual([[2, true]]);
   });
 
+  it('takes the version from a late cover when the patches before it had none', () => {
+    const ctx = tempStore();
+    const [cover] = series('late', 3, 1);
+    const patch = mail({
+      id: 'late-1@x',
+      subject: '[PATCH 1/1] late: part 1',
+      inReplyTo: 'late-v3-cover@example.com',
+    });
+    ingestMessages(ctx, [patch], 'test');
+    expect(listSeries(ctx.db).map((s) => s.version)).toEqual([1]);
+    ingestMessages(ctx, [cover as Buffer], 'test');
+    expect(listSeries(ctx.db).map((s) => [s.version, s.complete, s.coverMessageId])).toEqual([
+      [3, true, 'late-v3-cover@example.com'],
+    ]);
+  });
+
+  it('keeps a v2 posted in reply to an unversioned v1 apart from it, and links them', () => {
+    const ctx = tempStore();
+    ingestMessages(ctx, series('thr', 1, 2), 'test');
+    const v2 = series('thr', 2, 2).map((raw, i) =>
+      i === 0
+        ? Buffer.from(
+            raw
+              .toString()
+              .replace('Message-ID:', 'In-Reply-To: <thr-v1-cover@example.com>\nMessage-ID:'),
+          )
+        : raw,
+    );
+    ingestMessages(ctx, v2, 'test');
+    const { v1, v2: second } = byVersion(ctx);
+    expect(v1?.patches).toHaveLength(2);
+    expect(second).toMatchObject({
+      complete: true,
+      coverMessageId: 'thr-v2-cover@example.com',
+      previousId: v1?.id,
+    });
+    expect(v1?.supersededBy).toBe(second?.id);
+  });
+
   it('keeps the first message for a slot; a different one never replaces it', () => {
     const ctx = tempStore();
     const raws = series('slot', 1, 1);

@@ -40,6 +40,8 @@ CREATE TABLE rejected_messages (
 CREATE TABLE series (
   id INTEGER PRIMARY KEY,
   version INTEGER NOT NULL,
+  -- No message so far said vN: a later cover or patch that does sets the version.
+  version_inferred INTEGER NOT NULL DEFAULT 0,
   name TEXT NOT NULL,
   submitter_name TEXT NOT NULL,
   submitter_addr TEXT NOT NULL,
