@@ -52,6 +52,11 @@ describe('parseSubject (b4 LoreSubject rules)', () => {
     expect(s.invalid).toBeUndefined();
   });
 
+  it('reads zero-padded counters (format-patch pads to the width of the total)', () => {
+    expect(parseSubject('[PATCH bpf-next v2 00/12] x')).toMatchObject({ index: 0, total: 12 });
+    expect(parseSubject('[PATCH bpf-next v2 07/12] x')).toMatchObject({ index: 7, total: 12 });
+  });
+
   it('defaults to v1 1/1 and says it inferred them', () => {
     expect(parseSubject('bpf: fix a leak')).toMatchObject({
       subject: 'bpf: fix a leak',
