@@ -1,10 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerBoot } from '../../src/cli/boot.js';
-import { configOption } from '../../src/cli/common.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { debianKernel } from '../helpers/vm.js';
 
 const verifierOut = new URL('../fixtures/selftests/test_verifier-6.1-full.txt', import.meta.url)
@@ -28,28 +27,7 @@ function configFile(): string {
   return file;
 }
 
-async function bpfci(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const program = new Command('bpfci').addOption(configOption()).exitOverride();
-  registerBoot(program);
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  process.exitCode = 0;
-  await program.parseAsync(['node', 'bpfci', ...args]);
-  vi.restoreAllMocks();
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, out, err };
-}
-
-afterEach(() => vi.restoreAllMocks());
+const bpfci = (args: string[]) => runCliInProcess(registerBoot, args);
 
 describe('bpfci boot', () => {
   it('boots the Debian kernel, runs the chosen suite and prints one line per test', async () => {
