@@ -74,8 +74,10 @@ export function ensureInitramfs(stateDir: string, release: string, modulesDir: s
   }
   entries.push({ kind: 'file', path: 'modules/order', data: Buffer.from(`${names.join('\n')}\n`) });
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(`${out}.tmp`, cpioArchive(entries));
-  renameSync(`${out}.tmp`, out);
+  // Two jobs may build it at once: each writes its own file, the rename is atomic.
+  const tmp = `${out}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, cpioArchive(entries));
+  renameSync(tmp, out);
   return out;
 }
 
