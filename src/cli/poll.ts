@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { closeContext, openContext } from '../context.js';
 import { recordPoll } from '../daemon/poll-stats.js';
-import { BotError, EXIT, type ErrorCode } from '../errors.js';
+import { BotError, type ErrorCode, EXIT } from '../errors.js';
+import { formatSeriesLine } from '../series/format.js';
+import { loadSeries } from '../series/store.js';
 import { configuredPollers, pollAll } from '../sources/poll-all.js';
 import type { PollReport } from '../sources/types.js';
 import { action, printJson } from './common.js';
@@ -38,7 +40,17 @@ export function registerPoll(program: Command): void {
             recordPoll(ctx.db, r.source, new Date(), err);
           }
           if (opts.json) printJson(reports);
-          else for (const r of reports) process.stdout.write(`${line(r)}\n`);
+          else {
+            for (const r of reports) process.stdout.write(`${line(r)}\n`);
+            // Then the series that are new or changed, as `bpfci series list` shows them.
+            const touched = [
+              ...new Set(reports.flatMap((r) => [...r.seriesTouched, ...r.attached])),
+            ];
+            for (const id of touched.sort((a, b) => a - b)) {
+              const s = loadSeries(ctx.db, id);
+              if (s) process.stdout.write(`  ${formatSeriesLine(s)}\n`);
+            }
+          }
           // Every source failed: an infrastructure problem worth a non-zero exit.
           return reports.length > 0 && reports.every((r) => r.error) ? EXIT.infra : EXIT.ok;
         } finally {

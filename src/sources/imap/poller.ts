@@ -26,7 +26,7 @@ export interface ImapPoller extends Poller {
    * Resolves when the mailbox reports new mail (IDLE `EXISTS`; servers without IDLE
    * are polled with NOOP by imapflow) or after `ms`, whichever comes first.
    */
-  waitForMail(ms: number): Promise<void>;
+  waitForMail(ms: number): Promise<'mail' | 'timeout'>;
   /** Logs out of the kept session. */
   close(): Promise<void>;
 }
@@ -133,20 +133,22 @@ export function createImapPoller(config: ImapConfig, env: NodeJS.ProcessEnv): Im
       report.requests = requests;
       return report;
     },
-    async waitForMail(ms: number): Promise<void> {
+    async waitForMail(ms: number): Promise<'mail' | 'timeout'> {
       const c = await session();
       if (!c.mailbox) await c.mailboxOpen(config.mailbox, { readOnly: true });
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
+      return new Promise((resolve) => {
+        const done = (why: 'mail' | 'timeout'): void => {
           clearTimeout(timer);
-          c.off('exists', done);
-          c.off('close', done);
-          resolve();
+          c.off('exists', onMail);
+          c.off('close', onClose);
+          resolve(why);
         };
-        const timer = setTimeout(done, ms);
-        c.on('exists', done);
-        c.on('close', done);
-        if (config.idle) c.idle().catch(done);
+        const onMail = (): void => done('mail');
+        const onClose = (): void => done('timeout');
+        const timer = setTimeout(() => done('timeout'), ms);
+        c.on('exists', onMail);
+        c.on('close', onClose);
+        if (config.idle) c.idle().catch(onClose);
       });
     },
     async close(): Promise<void> {
