@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { closeContext, openContext } from '../context.js';
 import { BotError, EXIT } from '../errors.js';
+import { seriesResults } from '../pipeline/judge/series-results.js';
 import { formatSeriesDetail, formatSeriesLine } from '../series/format.js';
 import { listSeries, loadSeries } from '../series/store.js';
 import { action, printJson } from './common.js';
@@ -50,7 +51,8 @@ export function registerSeries(program: Command): void {
         try {
           const s = loadSeries(ctx.db, Number(id));
           if (!s) throw new BotError('NOT_FOUND', `no series #${id}`);
-          if (options.json) printJson(s);
+          // Testing results (judge): verdict, failures with class and guilty patch, baseline run.
+          if (options.json) printJson({ ...s, results: seriesResults(ctx.db, s.id, s.patches) });
           else process.stdout.write(formatSeriesDetail(s));
           return EXIT.ok;
         } finally {
