@@ -12,6 +12,7 @@ import { registerRun } from './cli/run.js';
 import { registerSeries } from './cli/series.js';
 import { registerServe } from './cli/serve.js';
 import { registerStatus } from './cli/status.js';
+import { registerTest } from './cli/test.js';
 import { EXIT } from './errors.js';
 
 const program = new Command('bpfci')
@@ -35,6 +36,7 @@ for (const register of [
   registerBuild,
   registerReport,
   registerBoot,
+  registerTest,
   registerApply,
 ])
   register(program);
