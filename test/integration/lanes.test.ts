@@ -146,3 +146,40 @@ describe('lanes', () => {
     expect(existsSync(join(again.worktree, 'kernel/bpf/verifier.c'))).toBe(true);
   });
 });
+
+describe('lane maintenance', () => {
+  it('resets a lane by name to the tree tip after a killed job', async () => {
+    const { upstream } = setup();
+    const l = await lane();
+    writeFileSync(join(l.worktree, 'kernel/bpf/verifier.c'), 'half-applied\n');
+    await l.release();
+    held.pop();
+    const { resetLaneByName } = await import('../../src/lanes/maintenance.js');
+    await resetLaneByName(ctx, 'bpf', 0);
+    expect(gitSync(l.worktree, 'status', '--porcelain')).toBe('');
+    expect(gitSync(l.worktree, 'rev-parse', 'HEAD')).toBe(gitSync(upstream, 'rev-parse', 'HEAD'));
+  });
+
+  it('prunes idle lanes nobody holds, and only those', async () => {
+    const upstream = makeKernelLikeRepo();
+    ctx = testContext({ trees: { bpf: { upstream }, next: { upstream } } });
+    const idle = await acquireLane(ctx, 'bpf');
+    await idle.release();
+    const busy = await acquireLane(ctx, 'next');
+    held.push(busy);
+    ctx.db.prepare("UPDATE lanes SET updated_at = '2000-01-01T00:00:00.000Z'").run();
+    const { pruneLanes } = await import('../../src/lanes/maintenance.js');
+    expect(await pruneLanes(ctx, 14)).toEqual(['bpf']);
+    expect(existsSync(join(ctx.stateDir, 'lanes', 'bpf'))).toBe(false);
+    expect(existsSync(busy.worktree)).toBe(true);
+    const mirror = gitSync(
+      busy.worktree,
+      'rev-parse',
+      '--path-format=absolute',
+      '--git-common-dir',
+    );
+    expect(gitSync(mirror, 'worktree', 'list')).not.toContain('lanes/bpf/');
+    // A pruned lane comes back on demand.
+    held.push(await acquireLane(ctx, 'bpf'));
+  });
+});
