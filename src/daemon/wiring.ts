@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AppContext } from '../context.js';
 import { BotError } from '../errors.js';
+import { defaultStages } from '../pipeline/default-stages.js';
 import type { Stages } from '../pipeline/stages.js';
 import { deliverOutbox } from '../report/deliver.js';
 import { enqueuePending, enqueueReports } from '../report/enqueue.js';
@@ -43,15 +44,12 @@ function seriesOf(ctx: AppContext, job: Job) {
 export async function realDeps(
   ctx: AppContext,
   parts: {
-    /** The pipeline's stages (apply, build, boot, suites) bound to their real modules. */
+    /** The pipeline's stages; by default the real apply, build, boot and suites. */
     stages?: Stages;
     sources?: Sources;
   } = {},
 ): Promise<DaemonDeps> {
-  const stages = parts.stages;
-  const runJob = (await testPipeline(ctx)) ?? (stages && runnerJob(stages));
-  if (!runJob)
-    throw new BotError('TOOL_MISSING', 'the pipeline stages are not wired into the daemon');
+  const runJob = (await testPipeline(ctx)) ?? runnerJob(parts.stages ?? defaultStages);
   const url = (job: Job): string => runPageUrl(ctx.config.report.baseUrl, job.id);
   // Closes the crash-after-send window: is the report's Message-ID on the list already?
   const alreadyDelivered = listLookup(ctx);
