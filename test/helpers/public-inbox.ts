@@ -88,10 +88,19 @@ export async function startPublicInbox(options: PublicInboxOptions = {}): Promis
     ['-W0', '-l', 'http://127.0.0.1:0', '-l', 'imap://127.0.0.1:0', '-l', 'nntp://127.0.0.1:0'],
     { env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  const ports = await boundPorts(child, ['http', 'imap', 'nntp']);
-  const url = `http://127.0.0.1:${ports.http}/bpf/`;
-  // An empty inbox answers new.atom with 404 "No feed found": any answer means up.
-  await waitForHttp(`${url}new.atom`, 30_000, [404]);
+  let ports: Record<string, number>;
+  let url: string;
+  try {
+    ports = await boundPorts(child, ['http', 'imap', 'nntp']);
+    url = `http://127.0.0.1:${ports.http}/bpf/`;
+    // An empty inbox answers new.atom with 404 "No feed found": any answer means up.
+    await waitForHttp(`${url}new.atom`, 30_000, [404]);
+  } catch (err) {
+    // Never leave a daemon behind when start-up fails half-way.
+    await killAndWait(child, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 
   async function deliver(raw: Buffer | string): Promise<void> {
     await runChecked(['public-inbox-mda'], {

@@ -57,11 +57,10 @@ describe('bpfci poll: the same series through Patchwork, lore and IMAP is one se
   let dir: string;
   let configFile: string;
   beforeAll(async () => {
-    [pi, dc, pw] = await Promise.all([
-      startPublicInbox({ indexLevel: 'basic' }),
-      startDovecot(),
-      startPatchworkFake({ seed: 'empty' }),
-    ]);
+    // One by one, so afterAll can stop whatever started if a later one fails.
+    pw = await startPatchworkFake({ seed: 'empty' });
+    dc = await startDovecot();
+    pi = await startPublicInbox({ indexLevel: 'basic' });
     dir = mkdtempSync(join(tmpdir(), 'bpfci-together-'));
     configFile = join(dir, 'bpfci.yaml');
     process.env.BPFCI_TEST_IMAP_PASSWORD = 'secret';
@@ -81,7 +80,7 @@ describe('bpfci poll: the same series through Patchwork, lore and IMAP is one se
   });
   afterAll(async () => {
     await Promise.all([pi?.stop(), dc?.stop(), pw?.stop()]);
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const seriesList = async (): Promise<StoredSeries[]> =>
