@@ -1,10 +1,11 @@
 import type { AppContext } from '../context.js';
+import { BotError } from '../errors.js';
 import { type ChecksApi, createChecksClient } from './checks-client.js';
 import { deliverCheck } from './deliver-check.js';
 import { deliverEmail } from './deliver-email.js';
 import { defaultListLookup } from './list-lookup.js';
-import { dueRows, outboxCounts } from './outbox.js';
-import type { StepResult } from './outbox-step.js';
+import { dueRows, type OutboxRow, outboxCounts } from './outbox.js';
+import { failOrRetry, type StepResult } from './outbox-step.js';
 import { patchworkAccess } from './patchwork-access.js';
 import { createSmtpTransport, type EmailTransport } from './smtp.js';
 
@@ -81,10 +82,15 @@ export async function deliverOutbox(
   try {
     for (const row of dueRows(ctx.db, now())) {
       if (options.signal?.aborted) break;
-      const result =
-        row.kind === 'email'
-          ? await deliverEmail(ctx, row, emailEnv)
-          : await deliverCheck(ctx, row, checkEnv);
+      const result = await step(
+        ctx,
+        row,
+        () =>
+          row.kind === 'email'
+            ? deliverEmail(ctx, row, emailEnv)
+            : deliverCheck(ctx, row, checkEnv),
+        now(),
+      );
       counts[result] += 1;
     }
   } finally {
@@ -94,4 +100,26 @@ export async function deliverOutbox(
   if (totals.failed > 0)
     ctx.log.warn({ failed: totals.failed }, 'outbox has failed reports (see `bpfci outbox`)');
   return { ...counts, failedTotal: totals.failed, pendingTotal: totals.pending };
+}
+
+/**
+ * One row, isolated: an error outside the send itself (bad SMTP credentials in the
+ * environment, an unreadable payload) fails or delays that row, not the whole pass.
+ */
+async function step(
+  ctx: AppContext,
+  row: OutboxRow,
+  run: () => Promise<StepResult>,
+  now: Date,
+): Promise<StepResult> {
+  try {
+    return await run();
+  } catch (err) {
+    const retryable = err instanceof BotError && err.retryable;
+    return failOrRetry(ctx, row, err, {
+      permanent: !retryable,
+      uncertain: row.in_flight === 1,
+      now,
+    });
+  }
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.js';
+import { deliverOutbox } from '../../src/report/deliver.js';
 import { enqueueReports } from '../../src/report/enqueue.js';
 import { NOW, RUN_URL, reportConfig, SCENARIOS, series } from '../unit/report/scenarios.js';
 import { outboxRows, type TestState, testState } from './report/harness.js';
@@ -69,6 +70,20 @@ describe('enqueueing reports (real SQLite)', () => {
     report(1, 'new-failure', broken);
     expect(emails().map((r) => [r.state, r.note])).toEqual([
       ['skipped', 'no valid Message-ID to reply to'],
+    ]);
+  });
+
+  it('a broken SMTP secret fails that mail with the reason and does not stop the pass', async () => {
+    const email = ctx.config.report.email;
+    if (!email) throw new Error('fixture config has email');
+    email.smtp = { ...email.smtp, user: 'bot', passwordEnv: 'BPFCI_TEST_MISSING_PASSWORD' };
+    report(1, 'new-failure');
+    report(2, 'new-failure', { ...series(), id: 98 });
+    const summary = await deliverOutbox(ctx, { now: () => NOW });
+    expect(summary).toMatchObject({ failed: 2, failedTotal: 2, sent: 0 });
+    expect(emails().map((r) => r.last_error)).toEqual([
+      expect.stringMatching(/passwordEnv: BPFCI_TEST_MISSING_PASSWORD is empty/),
+      expect.stringMatching(/passwordEnv/),
     ]);
   });
 });
