@@ -54,7 +54,6 @@ function readCursor(value: string | undefined): ImapCursor | undefined {
  * for IDLE and rebuilt (with backoff) whenever it is no longer usable.
  */
 export function createImapPoller(config: ImapConfig, env: NodeJS.ProcessEnv): ImapPoller {
-  const options = imapOptions(config, env);
   const key = cursorKey(config);
   let client: ImapFlow | undefined;
   let requests = 0;
@@ -63,7 +62,9 @@ export function createImapPoller(config: ImapConfig, env: NodeJS.ProcessEnv): Im
   async function session(): Promise<ImapFlow> {
     if (client?.usable) return client;
     client?.close();
-    client = await connectImap(options);
+    // Options (and the password lookup) at connect time: a missing password fails
+    // this source's polls with CONFIG_INVALID instead of stopping every source.
+    client = await connectImap(imapOptions(config, env));
     return client;
   }
 
