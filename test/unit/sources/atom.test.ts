@@ -18,7 +18,10 @@ describe('parseAtom', () => {
   });
 
   it('reads search results (x=A) the same way', () => {
-    const entries = parseAtom(readFileSync(`${HTTP}/after-v3/search-patches-since.atom`, 'utf8'), INBOX);
+    const entries = parseAtom(
+      readFileSync(`${HTTP}/after-v3/search-patches-since.atom`, 'utf8'),
+      INBOX,
+    );
     expect(entries.map((e) => e.messageId)).toContain('cover.1714986900.git.alice@example.com');
   });
 
@@ -29,7 +32,8 @@ describe('parseAtom', () => {
   });
 
   it('an empty feed is no entries; garbage and HTML throw instead of looking empty', () => {
-    const empty = '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>';
+    const empty =
+      '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>';
     expect(parseAtom(empty, INBOX)).toEqual([]);
     expect(() => parseAtom('<feed><entry><title>', INBOX)).toThrow(/HTTP_BAD_RESPONSE|XML|Atom/);
     const html = readFileSync(`${HTTP}/initial/search-nomatch.atom`, 'utf8');
