@@ -122,7 +122,7 @@ describe('bpfci import / series (built CLI)', () => {
       ['series', 'show', '--help'],
     ]) {
       const r = bpfci(env, ...args);
-      expect(r.code).toBe(0);
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
       expect(r.out).toMatch(/^Usage: bpfci /);
     }
     expect(bpfci(env, 'series', 'show', '999').code).toBe(64);
