@@ -52,11 +52,21 @@ export function createScheduler(
       void stop();
       for (const s of deps.sources.list(ctx)) {
         const expr = cronForInterval(s.intervalSeconds);
+        let busy = false;
+        // Never two polls of one source at once (the start-up poll and a tick).
         const run = async (): Promise<void> => {
-          await pollSource(ctx, deps, s.name);
+          if (busy) return;
+          busy = true;
+          try {
+            await pollSource(ctx, deps, s.name);
+          } finally {
+            busy = false;
+          }
           hooks.afterPoll();
         };
         tasks.push(cron.schedule(expr, run, { name: `poll-${s.name}`, noOverlap: true }));
+        // Poll at once too: after a restart the first tick may be a whole interval away.
+        void run();
         ctx.log.info({ source: s.name, cron: expr }, 'poll scheduled');
       }
       const prune = cron.schedule(ctx.config.daemon.retention.schedule, hooks.prune, {
