@@ -6,7 +6,9 @@ export const PatchworkSource = z.object({
   project: z.string().min(1),
   tokenEnv: EnvVarName.optional(),
   intervalSeconds: Seconds.default(300),
-  ignoreStates: z.array(z.string()).default(['superseded', 'accepted', 'rejected', 'not-applicable']),
+  ignoreStates: z
+    .array(z.string())
+    .default(['superseded', 'accepted', 'rejected', 'not-applicable']),
   delegates: z.array(z.string()).default([]),
   timeoutSeconds: Seconds.default(30),
   /** First poll only (no cursor yet): how far back to read series-completed events. */
