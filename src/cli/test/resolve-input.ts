@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AppContext } from '../../context.js';
 import { BotError } from '../../errors.js';
 import { normalizeMessageId } from '../../mail/message-id.js';
@@ -26,7 +27,14 @@ export async function resolveSeries(ctx: AppContext, input: string): Promise<num
 
 async function ingestInput(ctx: AppContext, input: string): Promise<number[]> {
   if (existsSync(input)) {
-    return importFiles(ctx, [input], 'test').flatMap((f) => f.summary.seriesTouched);
+    // A directory is a `git format-patch` output: its files in name order.
+    const files = statSync(input).isDirectory()
+      ? readdirSync(input)
+          .filter((f) => f.endsWith('.patch') || f.endsWith('.eml'))
+          .sort()
+          .map((f) => join(input, f))
+      : [input];
+    return importFiles(ctx, files, 'test').flatMap((f) => f.summary.seriesTouched);
   }
   if (/^\d+$/.test(input)) {
     const source = ctx.config.sources.patchwork;
