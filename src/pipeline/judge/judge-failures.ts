@@ -57,7 +57,10 @@ export async function judgeFailures(input: JudgeInput, probes: JudgeProbes): Pro
   for (const t of cmp.new) {
     const s = input.stability(t.suite, t.name);
     if (isKnownFlaky(s, input.flakyThreshold)) {
-      failures.push(judged(t, 'flaky', `known flaky: seen flaky ${s?.flakyCount} times before`));
+      const n = s?.flakyCount ?? 0;
+      failures.push(
+        judged(t, 'flaky', `known flaky: seen flaky ${n} time${n === 1 ? '' : 's'} before`),
+      );
     } else candidates.push(t);
   }
   if (candidates.length === 0) return out;

@@ -44,6 +44,23 @@ describe('judge scenarios on a real lane', () => {
     });
   });
 
+  it('treats a test seen flaky often enough as flaky without rerunning it', async () => {
+    const lab = createLab({
+      tests: { alpha: 'pass', gamma: 'pass' },
+      judge: { flakyThreshold: 1 },
+    });
+    // gamma fails on its 2nd run (series 1) and its 5th (series 2; the baseline is shared).
+    lab.schedule({ tests: { gamma: { failOn: [2, 5] } } });
+    const first = await lab.run(lab.post('one', [readme('one')]));
+    expect(first.verdict.failures).toMatchObject([{ name: 'gamma', class: 'flaky' }]);
+    const second = await lab.run(lab.post('two', [readme('two')]));
+    expect(second.verdict.failures).toMatchObject([
+      { name: 'gamma', class: 'flaky', reason: 'known flaky: seen flaky 1 time before' },
+    ]);
+    expect(second.verdict.extraRuns).toBe(0);
+    expect(second.verdict.verdict).toBe('warning');
+  });
+
   it('blames patch 2 of 3 for a real regression, within ceil(log2 3) bisection runs', async () => {
     const lab = createLab({ tests: { alpha: 'pass', beta: 'pass' } });
     const id = lab.post('make beta fail', [
