@@ -1,13 +1,7 @@
 import type { z } from 'zod';
 import type { PatchworkSource } from '../../config/sections/sources.js';
-import { BotError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { splitMbox } from '../../mail/mbox.js';
-import { normalizeMessageId } from '../../mail/message-id.js';
-import { ingestMessages } from '../../series/ingest.js';
-import { attachPatchwork } from '../../series/patchwork.js';
-import { getCursor, knownMessageIds, setCursor } from '../cursor.js';
-import { rawMessageId } from '../raw-message-id.js';
+import { getCursor, setCursor } from '../cursor.js';
 import {
   addIngest,
   emptyReport,
@@ -20,6 +14,7 @@ import { PatchworkClient } from './client.js';
 import { filterSeries } from './filters.js';
 import { PwEvent, PwPatch, PwSeries } from './schema.js';
 import { markEvent, seenEvent } from './seen.js';
+import { downloadPatchworkSeries, storeDownloadedSeries } from './store-series.js';
 
 export type PatchworkConfig = z.infer<typeof PatchworkSource>;
 
@@ -116,35 +111,11 @@ async function handleEvent(
     })();
     return;
   }
-  const mboxes = [await client.getBytes(series.mbox)];
-  if (series.cover_letter) mboxes.push(await client.getBytes(series.cover_letter.mbox));
-  const raws = mboxes.flatMap((m) => splitMbox(m));
-  const ids = [series.cover_letter, ...series.patches]
-    .filter((x) => x !== null)
-    .map((x) => normalizeMessageId(x.msgid) ?? x.msgid);
+  const raws = await downloadPatchworkSeries(client, series);
   ctx.db.transaction(() => {
-    // Patchwork's copies differ in bytes from the list's (X-Patchwork-* headers,
-    // trailers folded in): a message already stored from lore or IMAP is kept as is.
-    const known = knownMessageIds(ctx.db, ids);
-    const fresh = raws.filter((raw) => !known.has(rawMessageId(raw)));
-    report.duplicates += raws.length - fresh.length;
-    addIngest(report, ingestMessages(ctx, fresh, SOURCE));
-    const storeId = attachPatchwork(ctx.db, {
-      messageIds: ids,
-      seriesId: series.id,
-      url: series.web_url ?? series.url,
-      patches: series.patches.map((p) => ({
-        messageId: normalizeMessageId(p.msgid) ?? p.msgid,
-        id: p.id,
-        url: p.web_url ?? p.url,
-      })),
-    });
-    if (storeId === undefined) {
-      throw new BotError(
-        'INTERNAL',
-        `patchwork series ${series.id}: no stored series to attach to`,
-      );
-    }
+    const { storeId, ingest, known } = storeDownloadedSeries(ctx, series, raws, SOURCE);
+    report.duplicates += known;
+    addIngest(report, ingest);
     if (!report.attached.includes(storeId)) report.attached.push(storeId);
     markEvent(ctx.db, SOURCE, event, 'stored', storeId);
     setCursor(ctx.db, SOURCE, event.date);

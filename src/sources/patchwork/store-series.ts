@@ -18,20 +18,29 @@ export interface StoredPatchworkSeries {
 }
 
 /**
- * Downloads a Patchwork series (its mbox and its cover letter's, which the
- * series mbox leaves out), stores the messages and attaches the Patchwork ids.
- * Runs its DB writes in one transaction; callers may nest it in theirs to move
- * a cursor with it.
+ * The series' messages: its mbox plus its cover letter's mbox, which the series
+ * mbox leaves out. Network only; nothing is stored.
  */
-export async function storePatchworkSeries(
-  ctx: SourceContext,
+export async function downloadPatchworkSeries(
   client: PatchworkClient,
   series: PwSeries,
-  source: string,
-): Promise<StoredPatchworkSeries> {
+): Promise<Buffer[]> {
   const mboxes = [await client.getBytes(series.mbox)];
   if (series.cover_letter) mboxes.push(await client.getBytes(series.cover_letter.mbox));
-  const raws = mboxes.flatMap((m) => splitMbox(m));
+  return mboxes.flatMap((m) => splitMbox(m));
+}
+
+/**
+ * Stores downloaded messages and attaches the Patchwork ids, in one transaction
+ * (a savepoint when the caller's transaction also moves a cursor). Synchronous, so
+ * it can sit inside that transaction.
+ */
+export function storeDownloadedSeries(
+  ctx: SourceContext,
+  series: PwSeries,
+  raws: Buffer[],
+  source: string,
+): StoredPatchworkSeries {
   const ids = [series.cover_letter, ...series.patches]
     .filter((x) => x !== null)
     .map((x) => normalizeMessageId(x.msgid) ?? x.msgid);
@@ -59,4 +68,14 @@ export async function storePatchworkSeries(
     }
     return { storeId, ingest, known: raws.length - fresh.length };
   })();
+}
+
+/** Downloads and stores one series (`bpfci test <series-id>`). */
+export async function storePatchworkSeries(
+  ctx: SourceContext,
+  client: PatchworkClient,
+  series: PwSeries,
+  source: string,
+): Promise<StoredPatchworkSeries> {
+  return storeDownloadedSeries(ctx, series, await downloadPatchworkSeries(client, series), source);
 }
