@@ -77,7 +77,7 @@ export async function applySeries(
       const upstream = { commit: base.sha, by: 'no-change' as const };
       patches.push({ index: p.index, subject: p.subject, status: 'already-applied', upstream });
     } else {
-      const c = await describeFailure(lane.worktree, am.output);
+      const c = await describeFailure(lane.worktree, am.output, file);
       await amAbort(lane.worktree);
       patches.push({
         index: p.index,

@@ -23,7 +23,11 @@ export interface Conflict {
  * conflict markers; without one (the blobs are unknown, the file is missing, the
  * patch is malformed) git only says so on stderr, and that is parsed.
  */
-export async function describeFailure(worktree: string, amOutput: string): Promise<Conflict> {
+export async function describeFailure(
+  worktree: string,
+  amOutput: string,
+  patchFile?: string,
+): Promise<Conflict> {
   const error = amOutput
     .split('\n')
     .filter((l) => !NOISE.test(l))
@@ -59,7 +63,10 @@ export async function describeFailure(worktree: string, amOutput: string): Promi
     ...matches(amOutput, /^error: cannot apply binary patch to '(.+?)'/gm),
     ...lacking,
   ];
-  if (failed.length > 0) return { kind: 'conflict', files: [...new Set(failed)], error };
+  if (failed.length > 0) {
+    const diff = patchFile ? await expectedContext(worktree, patchFile) : undefined;
+    return { kind: 'conflict', files: [...new Set(failed)], error, ...(diff ? { diff } : {}) };
+  }
   if (
     /corrupt patch|Patch is empty|does not look like a patch|Patch format detection failed|unrecognized input/i.test(
       amOutput,
@@ -68,6 +75,20 @@ export async function describeFailure(worktree: string, amOutput: string): Promi
     return { kind: 'corrupt', files: [], error };
   }
   return { kind: 'other', files: [], error };
+}
+
+/**
+ * Without a 3-way merge there are no conflict markers to show; what helps instead is
+ * the context the patch expected and did not find, which `git apply -v` prints.
+ */
+async function expectedContext(worktree: string, patchFile: string): Promise<string | undefined> {
+  const r = await git(worktree, ['apply', '--check', '-v', patchFile], { tailBytes: 4 * MAX_DIFF });
+  const text = r.stderrTail
+    .split('\n')
+    .filter((l) => !l.startsWith('Checking patch'))
+    .join('\n')
+    .trim();
+  return text.includes('while searching for') ? truncate(`${text}\n`, true) : undefined;
 }
 
 /** Which of `paths` HEAD has (literal paths: a file name is not a pathspec pattern). */

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../src/context.js';
@@ -33,6 +33,10 @@ beforeAll(async () => {
   // 78k-file checkout (minutes on a loaded 2-core host), later runs reuse it.
   const stateDir = join(dirname(repo), 'test-state', 'apply-kernel');
   mkdirSync(stateDir, { recursive: true });
+  // Only the mirror and the lane's checkout are worth keeping; a DB from an older
+  // schema is not (the worktree is recognised and kept without it).
+  for (const f of ['bpfci.sqlite', 'bpfci.sqlite-wal', 'bpfci.sqlite-shm'])
+    rmSync(join(stateDir, f), { force: true });
   ctx = testContext(
     {
       trees: { 'bpf-next': { upstream: repo, branch: 'master' } },
@@ -83,6 +87,9 @@ describe('apply on the real 6.1 tree', () => {
     expect(r.baseSha).toBe(base);
     expect(r.patches.map((p) => p.status)).toEqual(['failed', 'not-attempted']);
     expect(r.patches[0]?.conflictFiles).toEqual(['kernel/bpf/verifier.c']);
+    // No 3-way merge is possible (the patch's preimage blob is unknown): the report shows
+    // the context the patch expected instead.
+    expect(r.patches[0]?.conflictDiff).toContain('insn is less then 4096');
     expect(r.reason).toContain('patch 1/2 "bpf: Fix a typo in the bpf_check() comment"');
     expect(gitSync(lane.worktree, 'status', '--porcelain')).toBe('');
   });
