@@ -10,7 +10,7 @@ import { collectSuite } from './collect.js';
 import { detectCrashes } from './crash.js';
 import { missingGuestTools } from './guest-tools.js';
 import { ensureInitramfs, GUEST_DIR, modulesDirFor } from './initramfs.js';
-import { GUEST_SHARE, jobScript } from './job-script.js';
+import { GUEST_SELFTESTS, GUEST_SHARE, jobScript } from './job-script.js';
 import { kernelReleaseOf } from './kernel-release.js';
 import { runVm } from './run-vm.js';
 import { bootStatus } from './verdict.js';
@@ -18,7 +18,7 @@ import { bootStatus } from './verdict.js';
 export interface BootRequest {
   kernelImage: string;
   kernelRelease?: string;
-  /** Host path of tools/testing/selftests/bpf (the guest sees the same path over 9p). */
+  /** Host path of the built selftests; shared read-only, the suites run in it. */
   selftestsDir?: string;
   suites: SuiteConfig[];
   /** Restrict a suite to named tests (flaky reruns, bisection). */
@@ -50,7 +50,7 @@ export async function bootAndTest(ctx: AppContext, req: BootRequest): Promise<Bo
   const commands = new Map<string, GuestCommand>();
   for (const suite of req.suites) {
     const cmd = guestCommand(suite, {
-      ...(req.selftestsDir ? { selftestsDir: resolve(req.selftestsDir) } : {}),
+      ...(req.selftestsDir ? { selftestsDir: GUEST_SELFTESTS } : {}),
       shareDir: GUEST_SHARE,
       cpus: vm.cpus,
       timeoutSeconds: suiteTimeout(suite),
@@ -87,6 +87,7 @@ export async function bootAndTest(ctx: AppContext, req: BootRequest): Promise<Bo
       : {}),
     guestInit: join(GUEST_DIR, 'init'),
     outDir: share,
+    ...(req.selftestsDir ? { selftestsDir: resolve(req.selftestsDir) } : {}),
     consoleLog,
     kernelArgs: vm.kernelArgs,
   };

@@ -15,6 +15,8 @@ export interface JobSuite {
 }
 
 export const GUEST_SHARE = '/tmp/out';
+/** Where config/guest/init mounts the `selftests` share. */
+export const GUEST_SELFTESTS = '/run/bpfci/selftests';
 /** Grace between SIGTERM and SIGKILL for a suite past its timeout. */
 const KILL_AFTER_SECONDS = 10;
 

@@ -18,6 +18,8 @@ export interface QemuPlan {
   initrd?: string;
   guestInit: string;
   outDir: string;
+  /** Shared read-only as `selftests`: the host path may be hidden in the guest (/tmp is tmpfs). */
+  selftestsDir?: string;
   consoleLog: string;
   kernelArgs?: string[];
 }
@@ -104,6 +106,12 @@ export function qemuArgv(plan: QemuPlan): string[] {
     '-virtfs',
     'local,id=root,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap',
   );
+  if (plan.selftestsDir) {
+    argv.push(
+      '-virtfs',
+      `local,id=selftests,path=${opt(plan.selftestsDir)},mount_tag=selftests,security_model=none,readonly=on,multidevs=remap`,
+    );
+  }
   argv.push(
     '-virtfs',
     `local,id=out,path=${opt(plan.outDir)},mount_tag=out,security_model=none,multidevs=remap`,

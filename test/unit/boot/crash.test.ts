@@ -7,7 +7,7 @@ const fixture = (name: string): string =>
 
 describe('detectCrashes on real consoles', () => {
   it('finds the sysrq panic and names its top frame', () => {
-    const crashes = detectCrashes(fixture('console-sysrq-crash-panic.log'));
+    const crashes = detectCrashes(fixture('console-sysrq-crash-panic.txt'));
     expect(crashes.map((c) => c.fingerprint)).toEqual([
       'panic: sysrq triggered crash in sysrq_handle_crash',
     ]);
@@ -17,7 +17,7 @@ describe('detectCrashes on real consoles', () => {
   });
 
   it('finds the WARNING of the full run, once per fingerprint, without timestamps', () => {
-    const crashes = detectCrashes(fixture('console-full-test_progs-run.log'));
+    const crashes = detectCrashes(fixture('console-full-test_progs-run.txt'));
     expect(crashes.map((c) => c.fingerprint)).toEqual([
       'WARNING at include/trace/events/lock.h in lock_acquire',
       'WARNING: suspicious RCU usage in kprobe_multi_link_handler',
@@ -32,16 +32,16 @@ describe('detectCrashes on real consoles', () => {
       new URL('../../fixtures/selftests/dmesg-full-test_progs-run.txt', import.meta.url),
       'utf8',
     );
-    const a = detectCrashes(fixture('console-full-test_progs-run.log')).map((c) => c.fingerprint);
+    const a = detectCrashes(fixture('console-full-test_progs-run.txt')).map((c) => c.fingerprint);
     expect(detectCrashes(dmesg).map((c) => c.fingerprint)).toEqual(a);
   });
 
   it.each([
-    'console-boot-ok-minimal-config.log',
-    'console-boot-ok-selftests-config.log',
-    'console-hang-until-timeout.log',
+    'console-boot-ok-minimal-config.txt',
+    'console-boot-ok-selftests-config.txt',
+    'console-hang-until-timeout.txt',
     // test_progs' own "WARNING! Selftests relying on bpf_testmod.ko" is not a kernel splat
-    'console-tinyconfig-testmod-load-failure.log',
+    'console-tinyconfig-testmod-load-failure.txt',
   ])('finds nothing in %s', (name) => {
     expect(detectCrashes(fixture(name))).toEqual([]);
   });

@@ -33,6 +33,10 @@ describe('qemuArgv', () => {
       'local,id=out,path=/runs/1,,2/share,mount_tag=out,security_model=none,multidevs=remap',
     );
     expect(argv).not.toContain('-initrd');
+    expect(argv.join(' ')).not.toContain('mount_tag=selftests');
+    expect(qemuArgv({ ...plan, selftestsDir: '/tmp/st' })).toContain(
+      'local,id=selftests,path=/tmp/st,mount_tag=selftests,security_model=none,readonly=on,multidevs=remap',
+    );
   });
 
   it('boots a built-in-9p kernel straight into the 9p root, a modular one through the initramfs', () => {

@@ -124,3 +124,41 @@ describe('parseTap', () => {
     expect(p.tests[1]?.excerpt).toContain('Cannot find device "veth1"');
   });
 });
+
+describe('parseTestVerifier on bpfci’s own capture (Debian 6.1.0-56 kernel, /u enabled)', () => {
+  const text = readFileSync(
+    new URL(
+      '../../fixtures/selftests/test_verifier-6.1-on-debian-6.1.0-56-unpriv.txt',
+      import.meta.url,
+    ),
+    'utf8',
+  );
+  const p = parseTestVerifier(text);
+
+  it('finds every result even when libbpf prints between header and verdict', () => {
+    expect(p.summary).toEqual({ passed: 2006, skipped: 0, failed: 6 });
+    expect(p.tests).toHaveLength(2012);
+    expect(p.tests.filter((t) => t.status === 'pass')).toHaveLength(2006);
+    expect(p.tests.find((t) => t.name.startsWith('spin_lock: test1 success'))?.name).toBe(
+      'spin_lock: test1 success [u]',
+    );
+    expect(p.tests.some((t) => t.name.includes('Failed to load BTF spec'))).toBe(false);
+  });
+
+  it('names the 6 failures and keeps both FAIL blocks of each in its log', () => {
+    const failed = p.tests.filter((t) => t.status === 'fail');
+    expect(failed.map((t) => t.name)).toEqual([
+      'check deducing bounds from const, 1 [u]',
+      'check deducing bounds from const, 3 [u]',
+      'check deducing bounds from const, 5 [u]',
+      'check deducing bounds from const, 6 [u]',
+      'check deducing bounds from const, 9 [u]',
+      'bpf_map_ptr: r = 0, r = r + map_ptr [u]',
+    ]);
+    expect(failed[0]?.excerpt).toContain('Unexpected verifier log!');
+    expect(failed[0]?.excerpt).toContain(
+      'RES: R0 has pointer with unsupported alu operation, pointer arithmetic with it prohibited for !root',
+    );
+    expect(failed[0]?.excerpt).not.toContain('#165');
+  });
+});
