@@ -1,10 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { registerBuild } from '../../../src/cli/build.js';
 import { BotError } from '../../../src/errors.js';
 import { bisectBuild } from '../../../src/pipeline/build/bisect.js';
 import { buildKernel } from '../../../src/pipeline/build/kernel.js';
-import { buildContext, fakeLane, openTempDir } from '../../helpers/build-tree.js';
+import { buildSelftests } from '../../../src/pipeline/build/selftests.js';
+import { selftestsDir } from '../../../src/pipeline/build/target.js';
+import { buildContext, fakeLane, gitIn, openTempDir } from '../../helpers/build-tree.js';
 
 const WARN_C = 'int helper(int x)\n{\n\tint unused;\n\treturn x;\n}\n';
 const BROKEN_C = 'int helper(int x)\n{\n\treturn x +;\n}\n';
@@ -115,5 +119,70 @@ describe('bisectBuild with incremental builds in a real git repo', () => {
     // ceil(log2 3) = 2 builds, and the lane is left with the whole series applied.
     expect(r.steps).toHaveLength(2);
     expect(visited.at(-1)).toBe(3);
+  });
+});
+
+describe('buildSelftests on the fake tree', () => {
+  it('builds into the build area and never writes the lane checkout', async () => {
+    const ctx = buildContext();
+    const lane = fakeLane();
+    const r = await buildSelftests(ctx, lane.target, {
+      profile: 'minimal',
+      logDir: openTempDir('bpfci-logs-'),
+    });
+    expect(r.status, r.firstError?.message).toBe('pass');
+    expect(existsSync(join(selftestsDir(lane.target), 'test_verifier'))).toBe(true);
+    const inTree = join(lane.target.srcDir, 'tools/testing/selftests/bpf/tests.h');
+    expect(existsSync(inTree)).toBe(false);
+    expect(gitIn(lane.target.srcDir, 'status', '--porcelain', '--ignored')).toBe('');
+  });
+});
+
+describe('bpfci build --src', () => {
+  it('builds kernel and selftests and prints the verdict as JSON; a broken tree exits 1', async () => {
+    const ctx = buildContext();
+    const lane = fakeLane();
+    const run = async (src: string) => {
+      const program = new Command('bpfci').option('-c, --config <file>').exitOverride();
+      registerBuild(program);
+      const out: string[] = [];
+      const write = process.stdout.write;
+      process.stdout.write = ((s: string) => out.push(s) > 0) as typeof process.stdout.write;
+      try {
+        await program.parseAsync([
+          'node',
+          'bpfci',
+          '-c',
+          ctx.configFile,
+          'build',
+          '--src',
+          src,
+          '--profile',
+          'minimal',
+          '--json',
+        ]);
+      } finally {
+        process.stdout.write = write;
+      }
+      const code = process.exitCode;
+      process.exitCode = 0;
+      return { code, verdict: JSON.parse(out.join('')) };
+    };
+    writeFileSync(
+      ctx.configFile,
+      `version: 1\nstate:\n  dir: ${ctx.stateDir}\nbuild:\n  jobs: 2\n`,
+    );
+    const ok = await run(lane.target.srcDir);
+    expect(ok.code).toBe(0);
+    expect(
+      ok.verdict.results.map((r: { target: string; status: string }) => `${r.target}:${r.status}`),
+    ).toEqual(['kernel:pass', 'selftests:pass']);
+    expect(ok.verdict.kernelImage).toContain(join(lane.root, 'build', 'minimal'));
+
+    lane.commit({ 'helper.c': BROKEN_C }, 'break it');
+    const bad = await run(lane.target.srcDir);
+    expect(bad.code).toBe(1);
+    expect(bad.verdict.results).toHaveLength(1);
+    expect(bad.verdict.results[0].firstError.file).toBe('helper.c');
   });
 });
