@@ -3,10 +3,11 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runChecked } from '../../src/exec/run.js';
+import { runChecked } from '../exec/run.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-export const LORE_MAILS = join(HERE, '..', 'fixtures', 'lore', 'mails');
+/** The repository root, from src/lab (tests) or dist/lab (the demo). */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const LORE_MAILS = join(ROOT, 'test', 'fixtures', 'lore', 'mails');
 
 export interface PublicInbox {
   /** Temp dir holding config, inbox, emergency dir and logs (removed by stop()). */
@@ -77,7 +78,7 @@ export async function startPublicInbox(options: PublicInboxOptions = {}): Promis
   }
   async function importFiles(files: string[]): Promise<void> {
     if (files.length === 0) return;
-    await runChecked(['perl', join(HERE, 'pi-import.pl'), 'bpf', ...files], {
+    await runChecked(['perl', join(ROOT, 'scripts', 'pi-import.pl'), 'bpf', ...files], {
       env,
       timeoutMs: 120_000,
     });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PW_FIXTURES, recordedJson, recordedText } from '../helpers/patchwork-fake/fixtures.js';
+import { PW_FIXTURES, recordedJson, recordedText } from '../../src/lab/patchwork-fake/fixtures.js';
 import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
 import { LORE_MAILS } from '../helpers/public-inbox.js';
 

@@ -7,6 +7,8 @@ export const PW_FIXTURES = join(
   dirname(fileURLToPath(import.meta.url)),
   '..',
   '..',
+  '..',
+  'test',
   'fixtures',
   'patchwork',
 );

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       } catch (e) {
         return e;
       }
+      return undefined;
     })();
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems;
