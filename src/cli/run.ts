@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { closeContext, openContext } from '../context.js';
-import { startDaemon } from '../daemon/daemon.js';
+import { type Daemon, startDaemon } from '../daemon/daemon.js';
 import { handleSignals } from '../daemon/lifecycle.js';
 import { runOnce } from '../daemon/once.js';
 import { createSqliteQueue } from '../daemon/sqlite-queue.js';
@@ -31,8 +31,18 @@ export function registerRun(program: Command): void {
             printJson(await runOnce(ctx, deps, queue, { dryRun }));
             return EXIT.ok;
           }
-          const daemon = startDaemon(ctx, deps, queue, { dryRun });
-          const unhook = handleSignals(ctx, daemon);
+          // Signals first: a SIGTERM while starting must stop the daemon, not kill it.
+          let daemon: Daemon | undefined;
+          let stopEarly = false;
+          const unhook = handleSignals(ctx, {
+            stop: async () => {
+              stopEarly = true;
+              await daemon?.stop();
+            },
+            reload: (config) => daemon?.reload(config),
+          });
+          daemon = startDaemon(ctx, deps, queue, { dryRun });
+          if (stopEarly) void daemon.stop();
           let web: WebServer | undefined;
           if (ctx.config.web.enabled) {
             web = await startWebServer(ctx, ctx.config.web.host, ctx.config.web.port);

@@ -44,7 +44,7 @@ describe('e2e: daemon lifecycle', () => {
 
     daemon.child.kill('SIGTERM');
 
-    expect(await daemon.exit).toBe(0);
+    expect(await daemon.exit, daemon.stderr().slice(-3000)).toBe(0);
     await until(() => pids().every((p) => !pidAlive(p)), 10_000);
     const msgs = logLines(daemon.stderr()).map((l) => l.msg);
     expect(msgs).toContain('shutdown grace over: killing running jobs');
