@@ -9,9 +9,16 @@ export type { SimpleGit } from 'simple-git';
  * not change what the bot does), and a block timeout on every command.
  */
 export function createGit(dir: string, timeoutMs = 600_000): SimpleGit {
-  return simpleGit({ baseDir: dir, timeout: { block: timeoutMs }, maxConcurrentProcesses: 4 }).env(
-    gitEnv(),
-  );
+  const env = gitEnv();
+  // simple-git strips GIT_* variables unless told that we set them on purpose.
+  const allowEnvironment = Object.keys(env).filter((k) => k.startsWith('GIT_'));
+  return simpleGit({
+    baseDir: dir,
+    timeout: { block: timeoutMs },
+    maxConcurrentProcesses: 4,
+    allowEnvironment,
+    unsafe: { allowUnsafeConfigPaths: true },
+  }).env(env);
 }
 
 /** The environment every git process runs with, also for runCommand(['git', ...]). */

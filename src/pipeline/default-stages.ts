@@ -7,12 +7,10 @@ import { loadBlacklist } from '../blacklist/load.js';
 import type { AppContext } from '../context.js';
 import { runCommand } from '../exec/run.js';
 import type { Lane } from '../lanes/lane.js';
-import { parseSubject } from '../mail/subject.js';
-import { readPatchMbox } from '../series/patch-mbox.js';
 import { loadSeries, type StoredSeries } from '../series/store.js';
 import { checkoutPatch } from './apply/checkout.js';
+import { seriesForApply } from './apply/from-store.js';
 import { applyRouted } from './apply/route.js';
-import type { SeriesForApply } from './apply/series-input.js';
 import { bootAndTest } from './boot/boot-and-test.js';
 import { ownFragments, treeFragments } from './build/kconfig.js';
 import { buildKernel } from './build/kernel.js';
@@ -24,7 +22,7 @@ import type { BaselineIdentity, Stages } from './stages.js';
 export const defaultStages: Stages<StoredSeries, Lane> = {
   loadSeries: (ctx, id) => loadSeries(ctx.db, id),
   apply: (ctx, series, opts) =>
-    applyRouted(ctx, applyInput(series), { ...(opts.tree ? { tree: opts.tree } : {}) }),
+    applyRouted(ctx, seriesForApply(series), { ...(opts.tree ? { tree: opts.tree } : {}) }),
   checkout: async (_ctx, lane, applied, k) => {
     await checkoutPatch(lane, applied, k);
   },
@@ -49,20 +47,6 @@ export const defaultStages: Stages<StoredSeries, Lane> = {
 
 function targetOf(lane: Lane): BuildTarget {
   return { srcDir: lane.worktree, buildDir: lane.buildDir, ccacheDir: lane.ccacheDir };
-}
-
-function applyInput(s: StoredSeries): SeriesForApply {
-  return {
-    ...(s.treeTag ? { treeTag: s.treeTag } : {}),
-    ...(s.baseCommit ? { baseCommit: s.baseCommit } : {}),
-    patches: s.patches
-      .filter((p) => p.index >= 1)
-      .map((p) => ({
-        index: p.index,
-        subject: parseSubject(p.subject).subject,
-        mbox: readPatchMbox({ ...s, patches: [p] }, p.index),
-      })),
-  };
 }
 
 /**
