@@ -96,19 +96,19 @@ function systemEntry(dir: string): string[] {
 
 /**
  * The sandbox's uid must be able to write the dirs it builds in. When the bot
- * runs as root (and so drops to `uid` in sandboxArgv), hand them over; a dir
- * already owned by `uid` is left alone, so this is instant after the first time.
- * Not root: the sandbox runs as the bot's own uid and owns them already.
+ * runs as root (and so drops to `uid` in sandboxArgv), hand them over. The
+ * check is `find ... ! -uid` with -quit, not just the top dir: a root-owned
+ * leftover deep inside (a build or ccache run outside the sandbox) would
+ * otherwise make the sandboxed make fail. Not root: the sandbox runs as the
+ * bot's own uid and owns them already. Returns the argv to run.
  */
-export function sandboxOwns(paths: string[], uid: number): string[][] {
-  if (process.getuid?.() !== 0) return [];
-  const todo: string[][] = [];
-  for (const p of paths) {
-    try {
-      if (lstatSync(p).uid !== uid) todo.push(['chown', '-R', `${uid}:${uid}`, p]);
-    } catch {
-      // Created by the caller later; nothing to hand over yet.
-    }
-  }
-  return todo;
+export function ownershipFix(
+  path: string,
+  uid: number,
+): { check: string[]; fix: string[] } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  return {
+    check: ['find', path, '!', '-uid', String(uid), '-print', '-quit'],
+    fix: ['chown', '-R', `${uid}:${uid}`, path],
+  };
 }

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { AppContext } from '../../context.js';
 import { gitEnv } from '../../exec/git.js';
 import { runChecked, runCommand } from '../../exec/run.js';
-import { sandboxOwns } from '../../exec/sandbox.js';
+import { ownershipFix } from '../../exec/sandbox.js';
 import type { BuildResult } from '../types.js';
 import { requireTools } from './env.js';
 import { ensureConfig, KconfigFailed, kconfigScratch } from './kconfig.js';
@@ -107,8 +107,11 @@ export async function prepareDirs(
   const dirs = [target.buildDir, target.ccacheDir, ...extra];
   for (const d of dirs) mkdirSync(d, { recursive: true });
   if (!ctx.config.build.sandbox.enabled) return;
-  for (const argv of sandboxOwns(dirs, ctx.config.build.sandbox.uid)) {
-    await runChecked(argv, { timeoutMs: 600_000 });
+  for (const d of dirs) {
+    const op = ownershipFix(d, ctx.config.build.sandbox.uid);
+    if (!op) return;
+    const found = await runChecked(op.check, { timeoutMs: 600_000 });
+    if (found.stdoutTail.trim() !== '') await runChecked(op.fix, { timeoutMs: 600_000 });
   }
 }
 

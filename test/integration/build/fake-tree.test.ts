@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,8 @@ describe('buildKernel on a fake kernel tree (sandboxed)', () => {
     expect(first.status).toBe('pass');
     expect(first.compiled).toBe(2);
     expect(existsSync(join(lane.target.buildDir, 'vmlinux'))).toBe(true);
+    // A root-owned leftover (a make run outside the sandbox) must not break the next build.
+    if (process.getuid?.() === 0) chownSync(join(lane.target.buildDir, 'helper.o'), 0, 0);
     lane.commit({ 'helper.c': 'int helper(int x)\n{\n\treturn x + 1;\n}\n' }, 'one-file change');
     const second = await buildKernel(ctx, lane.target, {
       profile: 'minimal',
