@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { benchBuild } from './build.js';
+import { benchPoll } from './poll.js';
 import { type BenchSection, formatSection } from './section.js';
 
 /**
@@ -8,7 +9,10 @@ import { type BenchSection, formatSection } from './section.js';
  * after another (they share 2 cores with nothing else of ours) and a failing
  * section is reported and does not stop the others.
  */
-const sections: [string, () => Promise<BenchSection>][] = [['build', benchBuild]];
+const sections: [string, () => Promise<BenchSection>][] = [
+  ['build', benchBuild],
+  ['poll', benchPoll],
+];
 
 const only = process.argv.slice(2);
 let failed = 0;

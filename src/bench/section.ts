@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /** One block of `npm run bench` output: a title and aligned "name: value" rows. */
 export interface BenchSection {
   title: string;
@@ -14,4 +18,9 @@ export function formatSection(s: BenchSection): string {
 
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A fresh temp dir for one section's state. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
 }
