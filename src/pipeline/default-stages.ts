@@ -13,9 +13,7 @@ import { seriesForApply } from './apply/from-store.js';
 import { applyRouted } from './apply/route.js';
 import { bootAndTest } from './boot/boot-and-test.js';
 import { ownFragments, treeFragments } from './build/kconfig.js';
-import { buildKernel } from './build/kernel.js';
-import { buildSelftests } from './build/selftests.js';
-import { type BuildTarget, kernelImagePath, selftestsDir } from './build/target.js';
+import { buildStage } from './build/stage.js';
 import type { BaselineIdentity, Stages } from './stages.js';
 
 /** The real stages: lanes + git am, the sandboxed kernel and selftests build, QEMU. */
@@ -26,28 +24,15 @@ export const defaultStages: Stages<StoredSeries, Lane> = {
   checkout: async (_ctx, lane, applied, k) => {
     await checkoutPatch(lane, applied, k);
   },
-  build: async (ctx, lane, opts) => {
-    const target = targetOf(lane);
-    const profile = ctx.config.build.profile;
-    const common = {
-      profile,
+  build: (ctx, lane, opts) =>
+    buildStage(ctx, lane, {
       logDir: opts.logDir,
       baseSha: opts.baseSha,
       ...(opts.signal ? { signal: opts.signal } : {}),
-    };
-    const kernel = await buildKernel(ctx, target, common);
-    // Selftests are rebuilt after every kernel build: a stale bpf_testmod.ko fails every test using it.
-    const results =
-      kernel.status === 'pass' ? [kernel, await buildSelftests(ctx, target, common)] : [kernel];
-    return { results, kernelImage: kernelImagePath(target), selftestsDir: selftestsDir(target) };
-  },
+    }),
   bootAndTest: (ctx, req) => bootAndTest(ctx, req),
   identity: (ctx, lane, applied) => identityOf(ctx, lane, applied.baseSha),
 };
-
-function targetOf(lane: Lane): BuildTarget {
-  return { srcDir: lane.worktree, buildDir: lane.buildDir, ccacheDir: lane.ccacheDir };
-}
 
 /**
  * What makes the base's results what they are besides its commit: the config
