@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
@@ -81,6 +81,8 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
       },
       daemon: { minFreeDiskGb: 0 },
     });
+    // Run as root, the build drops to an unprivileged uid that must reach the lane.
+    chmodSync(setup.dir, 0o755);
     const env = { BPFCI_TEST_PIPELINE: '', PW_TOKEN: pw.token };
     const db = openDatabase(join(setup.stateDir, 'bpfci.sqlite'));
     const verdictOf = (seriesId: number): Verdict =>
