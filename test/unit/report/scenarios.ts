@@ -265,7 +265,7 @@ export const SCENARIOS: Record<string, Verdict> = {
         {
           kind: 'panic',
           fingerprint: 'sysrq_handle_crash',
-          excerpt: fixture('console-panic-excerpt.log'),
+          excerpt: fixture('console-panic-excerpt.txt'),
         },
       ],
       durationMs: 5_000,
