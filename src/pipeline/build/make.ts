@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { AppContext } from '../../context.js';
+import { assertReachableByOthers } from '../../exec/reachable.js';
 import { type RunResult, runCommand } from '../../exec/run.js';
 import { type SandboxBind, sandboxArgv } from '../../exec/sandbox.js';
 import { buildEnv, requireTools, which } from './env.js';
@@ -60,6 +61,9 @@ export async function runMake(
     { path: target.ccacheDir, mode: 'rw' },
     ...(opts.binds ?? []),
   ];
+  if (cfg.sandbox.enabled && process.getuid?.() === 0) {
+    assertReachableByOthers(binds.map((b) => b.path));
+  }
   const full = cfg.sandbox.enabled
     ? sandboxArgv(argv, {
         binds,
