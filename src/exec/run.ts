@@ -1,5 +1,5 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { execa } from 'execa';
 import { BotError } from '../errors.js';
 import { TailBuffer } from './tail.js';
@@ -43,6 +43,13 @@ export function baseEnv(): Record<string, string> {
 }
 
 const KILL_GRACE_MS = 5_000;
+
+/**
+ * Opt-in time accounting for `npm run bench` (the bot's overhead = wall time
+ * minus time in make, git, qemu): while set, every finished child adds its
+ * durationMs under its program's basename. Undefined (the default) costs nothing.
+ */
+export const processTimes: { byProgram?: Map<string, number> } = {};
 
 /**
  * Runs argv without a shell. The child leads its own process group, so a timeout
@@ -103,6 +110,9 @@ export async function runCommand(argv: string[], options: RunOptions = {}): Prom
   // Whatever the leader left behind in its group must not outlive it.
   if (child.pid) signalGroup(child.pid, 'SIGKILL');
   await closeLog(log);
+  const durationMs = Date.now() - started;
+  const times = processTimes.byProgram;
+  if (times) times.set(basename(file), (times.get(basename(file)) ?? 0) + durationMs);
   if (
     result.failed &&
     result.exitCode === undefined &&
@@ -117,7 +127,7 @@ export async function runCommand(argv: string[], options: RunOptions = {}): Prom
     signal: result.signal ?? null,
     timedOut,
     cancelled,
-    durationMs: Date.now() - started,
+    durationMs,
     stdoutTail: outTail.toString(),
     stderrTail: errTail.toString(),
     logFile: options.logFile,
