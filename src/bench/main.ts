@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { benchBoot } from './boot.js';
 import { benchBuild } from './build.js';
 import { benchPoll } from './poll.js';
+import { benchRss } from './rss.js';
 import { type BenchSection, formatSection } from './section.js';
 
 /**
@@ -12,6 +14,8 @@ import { type BenchSection, formatSection } from './section.js';
 const sections: [string, () => Promise<BenchSection>][] = [
   ['build', benchBuild],
   ['poll', benchPoll],
+  ['rss', benchRss],
+  ['boot', benchBoot],
 ];
 
 const only = process.argv.slice(2);

@@ -1,6 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Config } from '../config/schema.js';
+import type { AppContext } from '../context.js';
+import { openDatabase } from '../db/open.js';
+import { silentLogger } from '../log.js';
 
 /** One block of `npm run bench` output: a title and aligned "name: value" rows. */
 export interface BenchSection {
@@ -23,4 +27,12 @@ export function seconds(ms: number): string {
 /** A fresh temp dir for one section's state. */
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A throwaway AppContext (own state dir and DB, silent log) with config overrides. */
+export function benchAppContext(overrides: Record<string, unknown> = {}): AppContext {
+  const stateDir = tempDir('bpfci-bench-state-');
+  const config = Config.parse({ version: 1, state: { dir: stateDir }, ...overrides });
+  const db = openDatabase(join(stateDir, 'bpfci.sqlite'));
+  return { config, configFile: '(bench)', db, log: silentLogger, stateDir };
 }
