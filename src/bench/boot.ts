@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Suite } from '../config/sections/pipeline.js';
 import { baseEnv, runCommand } from '../exec/run.js';
 import { bootAndTest } from '../pipeline/boot/boot-and-test.js';
 import { cpioArchive } from '../pipeline/boot/cpio.js';
+import { debianKernel } from './debian-kernel.js';
 import { type BenchSection, benchAppContext, seconds, tempDir } from './section.js';
 
 const VM = { accel: 'tcg', cpus: 2, memoryMb: 1024 } as const;
@@ -105,16 +106,6 @@ async function bareBoot(kernel: string, dir: string): Promise<number> {
   if (!ready)
     throw new Error(`bare qemu boot printed no marker (exit ${r.exitCode}): ${r.stderrTail}`);
   return ready;
-}
-
-/** Debian's newest prebuilt kernel (linux-image-amd64). */
-function debianKernel(): string {
-  const image = readdirSync('/boot')
-    .filter((f) => /^vmlinuz-\d/.test(f))
-    .sort()
-    .at(-1);
-  if (!image) throw new Error('no /boot/vmlinuz-*: install linux-image-amd64 (scripts/setup.sh)');
-  return join('/boot', image);
 }
 
 function readIfThere(path: string): string {
