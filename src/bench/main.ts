@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { benchBoot } from './boot.js';
 import { benchBuild } from './build.js';
+import { benchJudge } from './judge.js';
 import { benchPoll } from './poll.js';
 import { benchRss } from './rss.js';
 import { type BenchSection, formatSection } from './section.js';
@@ -16,6 +17,7 @@ const sections: [string, () => Promise<BenchSection>][] = [
   ['poll', benchPoll],
   ['rss', benchRss],
   ['boot', benchBoot],
+  ['judge', benchJudge],
 ];
 
 const only = process.argv.slice(2);
