@@ -20,9 +20,10 @@ export async function benchBoot(): Promise<BenchSection> {
   const dir = tempDir('bpfci-bench-boot-');
   try {
     const bare = await bareBoot(kernel, dir);
-    const ctx = benchAppContext({
-      vm: { ...VM, bootTimeoutSeconds: 120, totalTimeoutSeconds: 300 },
-    });
+    const ctx = benchAppContext(
+      { vm: { ...VM, bootTimeoutSeconds: 120, totalTimeoutSeconds: 300 } },
+      join(dir, 'state'),
+    );
     // A fresh dir per boot: the warm-up's console.log already holds the marker.
     const artifactsDir = join(dir, 'bot');
     const suites = [Suite.parse({ name: 'first', kind: 'command', argv: ['true'] })];

@@ -25,17 +25,20 @@ export async function benchJudge(): Promise<BenchSection> {
   const kernel = debianKernel();
   try {
     await createUpstream(upstream);
-    const ctx = benchAppContext({
-      trees: { bench: { upstream, branch: 'master' } },
-      suites: [{ name: 'smoke', kind: 'command', argv: ['true'] }],
-      vm: {
-        accel: 'tcg',
-        cpus: 2,
-        memoryMb: 1024,
-        bootTimeoutSeconds: 120,
-        totalTimeoutSeconds: 300,
+    const ctx = benchAppContext(
+      {
+        trees: { bench: { upstream, branch: 'master' } },
+        suites: [{ name: 'smoke', kind: 'command', argv: ['true'] }],
+        vm: {
+          accel: 'tcg',
+          cpus: 2,
+          memoryMb: 1024,
+          bootTimeoutSeconds: 120,
+          totalTimeoutSeconds: 300,
+        },
       },
-    });
+      join(root, 'state'),
+    );
     const ids: number[] = [];
     for (let n = 1; n <= SERIES; n++) {
       const s = ingestMessages(ctx, [await seriesMail(upstream, n)], 'bench');

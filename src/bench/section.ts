@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Config } from '../config/schema.js';
@@ -30,8 +30,11 @@ export function tempDir(prefix: string): string {
 }
 
 /** A throwaway AppContext (own state dir and DB, silent log) with config overrides. */
-export function benchAppContext(overrides: Record<string, unknown> = {}): AppContext {
-  const stateDir = tempDir('bpfci-bench-state-');
+export function benchAppContext(
+  overrides: Record<string, unknown> = {},
+  stateDir = tempDir('bpfci-bench-state-'),
+): AppContext {
+  mkdirSync(stateDir, { recursive: true });
   const config = Config.parse({ version: 1, state: { dir: stateDir }, ...overrides });
   const db = openDatabase(join(stateDir, 'bpfci.sqlite'));
   return { config, configFile: '(bench)', db, log: silentLogger, stateDir };
