@@ -3,15 +3,9 @@ import type { LoreSource } from '../../config/sections/sources.js';
 import type { Logger } from '../../log.js';
 import { ingestMessages } from '../../series/ingest.js';
 import { getCursor, knownMessageIds, setCursor } from '../cursor.js';
+import { httpPoller, type RequestCount } from '../http-poller.js';
 import { rawMessageId } from '../raw-message-id.js';
-import {
-  addIngest,
-  emptyReport,
-  errorOf,
-  type Poller,
-  type PollReport,
-  type SourceContext,
-} from '../types.js';
+import { addIngest, errorOf, type Poller, type PollReport, type SourceContext } from '../types.js';
 import type { AtomEntry } from './atom.js';
 import { LoreClient } from './client.js';
 
@@ -34,30 +28,16 @@ function isPatchTitle(title: string): boolean {
  * (the newest received time handled) in one transaction.
  */
 export function createLorePoller(config: LoreConfig, log: Logger): Poller {
-  let requests = 0;
+  const count: RequestCount = { n: 0 };
   const client = new LoreClient(config.url, {
     timeoutMs: config.timeoutSeconds * 1000,
     attempts: config.attempts,
     log,
     onRequest: () => {
-      requests++;
+      count.n++;
     },
   });
-  return {
-    name: SOURCE,
-    async poll(ctx: SourceContext): Promise<PollReport> {
-      requests = 0;
-      const report = emptyReport(SOURCE);
-      try {
-        await pollOnce(ctx, client, config, report);
-      } catch (err) {
-        report.error = errorOf(err);
-        ctx.log.warn({ source: SOURCE, err: report.error }, 'lore poll failed');
-      }
-      report.requests = requests;
-      return report;
-    },
-  };
+  return httpPoller(SOURCE, count, (ctx, report) => pollOnce(ctx, client, config, report));
 }
 
 async function pollOnce(

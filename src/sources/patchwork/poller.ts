@@ -2,14 +2,8 @@ import type { z } from 'zod';
 import type { PatchworkSource } from '../../config/sections/sources.js';
 import type { Logger } from '../../log.js';
 import { getCursor, setCursor } from '../cursor.js';
-import {
-  addIngest,
-  emptyReport,
-  errorOf,
-  type Poller,
-  type PollReport,
-  type SourceContext,
-} from '../types.js';
+import { httpPoller, type RequestCount } from '../http-poller.js';
+import { addIngest, type Poller, type PollReport, type SourceContext } from '../types.js';
 import { PatchworkClient } from './client.js';
 import { filterSeries } from './filters.js';
 import { PwEvent, PwPatch, PwSeries } from './schema.js';
@@ -38,7 +32,7 @@ export function createPatchworkPoller(
   env: NodeJS.ProcessEnv,
   log: Logger,
 ): Poller {
-  let requests = 0;
+  const count: RequestCount = { n: 0 };
   const token = config.tokenEnv ? env[config.tokenEnv]?.trim() || undefined : undefined;
   const client = new PatchworkClient({
     apiUrl: config.url,
@@ -47,24 +41,10 @@ export function createPatchworkPoller(
     attempts: config.attempts,
     log,
     onRequest: () => {
-      requests++;
+      count.n++;
     },
   });
-  return {
-    name: SOURCE,
-    async poll(ctx: SourceContext): Promise<PollReport> {
-      requests = 0;
-      const report = emptyReport(SOURCE);
-      try {
-        await pollEvents(ctx, client, config, report);
-      } catch (err) {
-        report.error = errorOf(err);
-        ctx.log.warn({ source: SOURCE, err: report.error }, 'patchwork poll failed');
-      }
-      report.requests = requests;
-      return report;
-    },
-  };
+  return httpPoller(SOURCE, count, (ctx, report) => pollEvents(ctx, client, config, report));
 }
 
 async function pollEvents(
