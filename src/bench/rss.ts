@@ -59,8 +59,8 @@ function fill(stateDir: string, n: number): number {
     const now = new Date().toISOString();
     db.prepare(
       `INSERT INTO jobs (series_id, state, lane, next_attempt_at, enqueued_at, finished_at, verdict)
-       SELECT id, 'done', 'bench', ?1, ?1, ?1, 'success' FROM series`,
-    ).run(now);
+       SELECT id, 'done', 'bench', @now, @now, @now, 'success' FROM series`,
+    ).run({ now });
     const count = (db.prepare('SELECT count(*) AS n FROM series').get() as { n: number }).n;
     if (count !== n) throw new Error(`expected ${n} series in the store, found ${count}`);
   } finally {
