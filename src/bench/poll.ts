@@ -67,7 +67,7 @@ export async function benchPoll(): Promise<BenchSection> {
       ],
       notes: [
         'counted by the servers: the Patchwork fake records each request, lore goes through a counting proxy',
-        'IMAP not measured here: its Dovecot harness lives in test/ (test/integration/sources-together.test.ts asserts 1 fetch command per idle IMAP poll)',
+        'IMAP not measured here: its Dovecot harness lives in test/ (test/integration/sources-together.test.ts asserts the IMAP poller reports 1 request per idle poll, by its own count)',
       ],
     };
   } finally {
