@@ -71,7 +71,17 @@ export function kernelCommandLine(plan: QemuPlan): string[] {
   const root = plan.initrd
     ? ['rdinit=/init', `bpfci.init=${plan.guestInit}`]
     : ['root=/dev/root', 'rootfstype=9p', `rootflags=${ROOT_9P}`, 'ro', `init=${plan.guestInit}`];
-  return [...common, ...root, ...(plan.kernelArgs ?? [])];
+  return [...common, ...root, ...keepUnderTmp(plan.guestInit), ...(plan.kernelArgs ?? [])];
+}
+
+/**
+ * The guest mounts a tmpfs over /tmp, which hides the host's /tmp. When bpfci itself
+ * runs from there (a CI clone in a mktemp dir), the guest init brings that one
+ * directory back (bpfci.keep=), so its scripts and fixtures stay visible.
+ */
+function keepUnderTmp(guestInit: string): string[] {
+  const top = /^\/tmp\/[^/]+/.exec(guestInit)?.[0];
+  return top ? [`bpfci.keep=${top}`] : [];
 }
 
 export function qemuArgv(plan: QemuPlan): string[] {
