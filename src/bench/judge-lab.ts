@@ -1,14 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppContext } from '../context.js';
 import { gitEnv } from '../exec/git.js';
 import { runChecked, runCommand } from '../exec/run.js';
-import { acquireLane, type Lane, resetLane } from '../lanes/lane.js';
+import type { Lane } from '../lanes/lane.js';
 import { bootAndTest } from '../pipeline/boot/boot-and-test.js';
+import { defaultStages } from '../pipeline/default-stages.js';
 import type { Stages } from '../pipeline/stages.js';
-import type { ApplyResult, PatchApply } from '../pipeline/types.js';
 import { loadSeries, type StoredSeries } from '../series/store.js';
-import { treeTip } from '../trees/fetch.js';
 
 /**
  * The bench's judge lab: a tiny upstream tree ("make" copies a file), real
@@ -53,17 +51,9 @@ export async function seriesMail(upstream: string, n: number): Promise<Buffer> {
 export function benchStages(kernelImage: string): Stages<StoredSeries, Lane> {
   return {
     loadSeries: (ctx, id) => loadSeries(ctx.db, id),
-    apply: async (ctx, series, opts) => {
-      const lane = await acquireLane(ctx, opts.tree ?? 'bench');
-      try {
-        return { lane, result: await amSeries(ctx, lane, series) };
-      } catch (err) {
-        await lane.release();
-        throw err;
-      }
-    },
-    checkout: (ctx, lane, applied, k) =>
-      resetLane(lane, k === 0 ? applied.baseSha : (applied.patches[k - 1]?.commit as string), ctx),
+    // The real apply stage (lanes, routing, git am --3way, bisection checkouts).
+    apply: defaultStages.apply,
+    checkout: defaultStages.checkout,
     build: async (_ctx, lane, opts) => {
       const r = await runCommand(['make', '-s', '-C', lane.worktree, `O=${lane.buildDir}`], {
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
@@ -92,33 +82,5 @@ export function benchStages(kernelImage: string): Stages<StoredSeries, Lane> {
       toolchain: `node ${process.version}`,
       denylist: [],
     }),
-  };
-}
-
-async function amSeries(ctx: AppContext, lane: Lane, series: StoredSeries): Promise<ApplyResult> {
-  const base = (await treeTip(ctx, lane.tree)) as string;
-  await resetLane(lane, base, ctx);
-  const patches: PatchApply[] = [];
-  for (const p of [...series.patches].sort((a, b) => a.index - b.index)) {
-    const am = await runCommand(['git', 'am', '--3way', p.rawPath], {
-      cwd: lane.worktree,
-      env: gitEnv(),
-    });
-    if (am.exitCode !== 0) throw new Error(`git am failed on the bench series: ${am.stdoutTail}`);
-    const head = await git(lane.worktree, 'rev-parse', 'HEAD');
-    patches.push({
-      index: p.index,
-      subject: p.subject,
-      status: 'applied',
-      commit: head.stdoutTail.trim(),
-    });
-  }
-  return {
-    status: 'pass',
-    tree: lane.tree,
-    baseSha: base,
-    baseReason: 'the tree tip',
-    patches,
-    headSha: patches.at(-1)?.commit,
   };
 }
