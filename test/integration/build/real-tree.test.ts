@@ -40,9 +40,11 @@ beforeAll(async () => {
   const srcDir = join(cache, 'buildtest', 'src');
   await scratchWorktree(repo, srcDir, BASE_TAG);
   baseSha = gitIn(srcDir, 'rev-parse', 'HEAD');
+  // Laid out like a lane (<root>/src, <root>/build/<profile>): ccache hashes paths
+  // relative to the root, so the kernel e2e's lane reuses this build's objects.
   target = {
     srcDir,
-    buildDir: join(cache, 'buildtest', 'build-minimal'),
+    buildDir: join(cache, 'buildtest', 'build', 'minimal'),
     ccacheDir: join(cache, 'ccache'),
   };
   const base = await buildKernel(ctx, target, {
