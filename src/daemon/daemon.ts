@@ -83,6 +83,7 @@ export function startDaemon(
   async function stop(): Promise<void> {
     ctx.log.info('shutting down: no new polls or jobs');
     await scheduler.stop();
+    await deps.sources.close?.();
     clearInterval(feeder);
     await worker.drain(ctx.config.daemon.shutdownGraceSeconds * 1000);
     await workerDone;

@@ -34,6 +34,8 @@ export interface Sources {
   list(ctx: AppContext): { name: string; intervalSeconds: number }[];
   /** Polls one source; throws on failure (the daemon counts it by code). */
   poll(ctx: AppContext, name: string): Promise<void>;
+  /** Lets go of what the pollers hold between polls (IMAP's connection and IDLE). */
+  close?(): Promise<void>;
 }
 
 export interface DaemonDeps {

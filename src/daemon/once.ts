@@ -26,6 +26,8 @@ export async function runOnce(
   for (const s of deps.sources.list(ctx)) {
     polled.push({ source: s.name, ok: await pollSource(ctx, deps, s.name) });
   }
+  // No second poll comes: an open IMAP connection would keep the process alive.
+  await deps.sources.close?.();
   feed();
   const loop = worker.run();
   let stuck: BotError | undefined;
