@@ -54,8 +54,8 @@ const RULES: Rule[] = [
 ];
 
 /**
- * Kernel lines that look like splats and are not: BPF CI's SPLAT_ALLOWLIST. The job
- * enables unprivileged BPF for test_verifier's /u runs, and some CPUs then print this.
+ * Kernel lines that look like splats and are not: BPF CI's SPLAT_ALLOWLIST. Some CPUs
+ * print this when a kernel runs with unprivileged BPF enabled.
  */
 const NOT_SPLATS = [/WARNING: Unprivileged eBPF is enabled/];
 
