@@ -4,6 +4,7 @@ import { openDatabase } from '../../src/db/open.js';
 import {
   type DaemonSetup,
   daemonSetup,
+  mailEveryVerdict,
   requireBuild,
   spawnCli,
   startSmtp,
@@ -32,15 +33,7 @@ beforeAll(async () => {
           intervalSeconds: 1,
         },
       },
-      report: {
-        baseUrl: 'http://127.0.0.1:8080',
-        dryRun: false,
-        email: {
-          from: 'bpfci <bpfci@example.org>',
-          smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none' },
-          policy: 'always',
-        },
-      },
+      report: mailEveryVerdict(smtp.port),
       daemon: {
         minFreeDiskGb: 0,
         idleSeconds: 1,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
 import { daemonSetup, requireBuild, spawnCli } from '../helpers/daemon-cli.js';
 import { until } from '../helpers/daemon-deps.js';
-import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
+import { type Dovecot, imapSource, startDovecot } from '../helpers/dovecot.js';
 import { LORE_MAILS } from '../helpers/public-inbox.js';
 
 /**
@@ -36,15 +36,7 @@ afterAll(async () => {
 function imapSetup() {
   return daemonSetup({
     sources: {
-      imap: {
-        host: '127.0.0.1',
-        port: dc.port,
-        tls: 'none',
-        user: dc.user,
-        passwordEnv: 'IMAP_PASSWORD',
-        mailbox: LIST,
-        idle: true,
-      },
+      imap: { ...imapSource(dc, LIST), idle: true },
     },
     daemon: { minFreeDiskGb: 0, idleSeconds: 1, shutdownGraceSeconds: 1 },
   });

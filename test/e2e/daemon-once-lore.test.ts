@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
-import { daemonSetup, requireBuild, spawnCli, startSmtp } from '../helpers/daemon-cli.js';
+import {
+  daemonSetup,
+  mailEveryVerdict,
+  requireBuild,
+  spawnCli,
+  startSmtp,
+} from '../helpers/daemon-cli.js';
 import { until } from '../helpers/daemon-deps.js';
 import { LORE_MAILS, type PublicInbox, startPublicInbox } from '../helpers/public-inbox.js';
 
@@ -31,15 +37,7 @@ describe('e2e: bpfci run --once against a real public-inbox', () => {
   it('polls lore, tests the series, replies in its thread, serves the run page; v3 supersedes v2', async () => {
     const setup = daemonSetup({
       sources: { lore: { url: pi.url, intervalSeconds: 60, timeoutSeconds: 10 } },
-      report: {
-        baseUrl: 'http://127.0.0.1:8080',
-        dryRun: false,
-        email: {
-          from: 'bpfci <bpfci@example.org>',
-          smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none' },
-          policy: 'always',
-        },
-      },
+      report: mailEveryVerdict(smtp.port),
       daemon: { minFreeDiskGb: 0, idleSeconds: 1 },
     });
 

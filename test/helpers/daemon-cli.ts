@@ -96,6 +96,19 @@ export function spawnCli(
   return { child, stderr: () => err, stdout: () => out, exit };
 }
 
+/** The report section of a daemon config that mails every verdict to a local SMTP port. */
+export function mailEveryVerdict(smtpPort: number): Record<string, unknown> {
+  return {
+    baseUrl: 'http://127.0.0.1:8080',
+    dryRun: false,
+    email: {
+      from: 'bpfci <bpfci@example.org>',
+      smtp: { host: '127.0.0.1', port: smtpPort, tls: 'none' },
+      policy: 'always',
+    },
+  };
+}
+
 /** An in-process SMTP server that records the Message-ID of every accepted mail. */
 export async function startSmtp(): Promise<{
   port: number;

@@ -32,12 +32,12 @@ export function recordingDeps(runJob: RunJob): { deps: DaemonDeps; rec: Recorded
   return { deps, rec };
 }
 
-/** Resolves once `check` is true, polling every 20 ms, failing after `ms`. */
-export async function until(check: () => boolean, ms = 20_000): Promise<void> {
+/** Resolves once `check` is true, polling every `everyMs`, failing after `ms`. */
+export async function until(check: () => boolean, ms = 20_000, everyMs = 20): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

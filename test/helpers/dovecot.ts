@@ -37,6 +37,18 @@ export interface Dovecot {
   stop(): Promise<void>;
 }
 
+/** The sources.imap section of a bot config that reads `mailbox` as the test user (password in IMAP_PASSWORD). */
+export function imapSource(dc: Dovecot, mailbox: string): Record<string, unknown> {
+  return {
+    host: dc.host,
+    port: dc.port,
+    tls: 'none',
+    user: dc.user,
+    passwordEnv: 'IMAP_PASSWORD',
+    mailbox,
+  };
+}
+
 export interface DovecotOptions {
   /** Also serve implicit TLS and STARTTLS with a fresh self-signed certificate. */
   tls?: boolean;

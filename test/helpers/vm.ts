@@ -38,14 +38,14 @@ export function debianKernel(): string {
   return join('/boot', image);
 }
 
-/** QEMU processes still running whose command line mentions `needle` (a run's artifacts dir). */
-export function qemuProcessesFor(needle: string): number[] {
+/** Processes of `program` still running whose command line mentions `needle` (a run's or lane's dir). */
+export function processesFor(program: string, needle: string): number[] {
   return readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .filter((pid) => {
       try {
         const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return cmd.startsWith('qemu-system') && cmd.includes(needle);
+        return cmd.startsWith(program) && cmd.includes(needle);
       } catch {
         return false;
       }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Suite } from '../../src/config/sections/pipeline.js';
 import { bootAndTest } from '../../src/pipeline/boot/boot-and-test.js';
-import { debianKernel, qemuProcessesFor, vmContext } from '../helpers/vm.js';
+import { debianKernel, processesFor, vmContext } from '../helpers/vm.js';
 
 const command = (name: string, argv: string[], extra: Record<string, unknown> = {}) =>
   Suite.parse({ name, kind: 'command', argv, ...extra });
@@ -49,7 +49,7 @@ describe('guests that go wrong, on the Debian kernel', () => {
     expect(result.status).toBe('timeout');
     expect(result.reason).toBe('total (45 s) timeout ran out; VM killed');
     expect(result.suites[0]).toMatchObject({ outcome: 'failed', reason: 'suite did not finish' });
-    expect(qemuProcessesFor(artifactsDir)).toEqual([]);
+    expect(processesFor('qemu-system', artifactsDir)).toEqual([]);
   });
 
   it('the OOM killer is detected', async () => {

@@ -1,55 +1,113 @@
 import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/open.js';
+import { type Db, openDatabase } from '../../src/db/open.js';
 import { cacheRoot, prepareKernelTree } from '../../src/pipeline/build/base-tree.js';
+import { compiledObjects } from '../../src/pipeline/build/log-parse.js';
 import type { Verdict } from '../../src/pipeline/types.js';
-import { daemonSetup, requireBuild, spawnCli, startSmtp } from '../helpers/daemon-cli.js';
+import {
+  type DaemonSetup,
+  daemonSetup,
+  mailEveryVerdict,
+  requireBuild,
+  spawnCli,
+} from '../helpers/daemon-cli.js';
+import { until } from '../helpers/daemon-deps.js';
+import { type Dovecot, imapSource, startDovecot } from '../helpers/dovecot.js';
 import { KERNEL_SERIES_DIR } from '../helpers/kernel-series.js';
 import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
 import { type PublicInbox, startPublicInbox } from '../helpers/public-inbox.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
+import { processesFor } from '../helpers/vm.js';
 
 /**
  * The whole mission on the real thing: Debian's linux-source-6.1 as the lane's tree,
- * two series written for it posted to a real public-inbox and to the Patchwork fake,
- * `bpfci run --once` with the real pipeline (git am, sandboxed make of the minimal
- * profile, test_verifier built against it, QEMU under TCG), the judge, and the
- * reports to an in-process SMTP server and the fake. The good series passes; the bad
- * one fails test_verifier's `add+sub+mul`, blamed on patch 2 by bisection.
+ * two series written for it posted to a real public-inbox, to the Patchwork fake and
+ * to a real Dovecot mailbox the bot subscribes to over IMAP. `bpfci run --once` runs
+ * the real pipeline (git am, sandboxed make of the minimal profile, test_verifier
+ * built against it, QEMU under TCG), the judge, and the reports: mail through an
+ * in-process SMTP server that delivers into the list's Dovecot mailbox, checks to the
+ * fake. The good series passes; the bad one fails test_verifier's `add+sub+mul`,
+ * blamed on patch 2 by bisection; `bpfci serve` shows it on the run page the mail
+ * links to. Then the daemon proper is stopped with SIGTERM in a real make and in a
+ * real QEMU, and must leave neither behind.
  */
+const LIST = 'Lists/bpf';
 let pi: PublicInbox;
 let pw: PatchworkFake;
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
-let repo: string;
+let dc: Dovecot;
+let smtp: SmtpSink;
+let setup: DaemonSetup;
+let env: Record<string, string>;
+let db: Db;
 
 beforeAll(async () => {
   requireBuild();
-  repo = await prepareKernelTree(cacheRoot());
+  const repo = await prepareKernelTree(cacheRoot());
   pi = await startPublicInbox({ indexLevel: 'basic' });
   pw = await startPatchworkFake({ seed: 'empty' });
-  smtp = await startSmtp();
+  dc = await startDovecot();
+  smtp = await startSmtpSink((raw) => dc.append(raw, { mailbox: LIST }));
+  setup = daemonSetup({
+    trees: { 'bpf-next': { upstream: repo, branch: 'master' } },
+    routing: { default: 'bpf-next', tags: { 'bpf-next': 'bpf-next' } },
+    sources: {
+      lore: { url: pi.url, intervalSeconds: 60, timeoutSeconds: 30 },
+      patchwork: { url: pw.apiUrl, project: 'netdevbpf', tokenEnv: 'PW_TOKEN' },
+      imap: imapSource(dc, LIST),
+    },
+    build: { profile: 'minimal', ccacheDir: join(cacheRoot(), 'ccache') },
+    vm: { cpus: 2, memoryMb: 2048, suiteTimeoutSeconds: 900 },
+    suites: [{ name: 'test_verifier', kind: 'test_verifier' }],
+    judge: { reruns: 1 },
+    report: mailEveryVerdict(smtp.port),
+    daemon: { minFreeDiskGb: 0, shutdownGraceSeconds: 2 },
+  });
+  // Run as root, the build drops to an unprivileged uid that must reach the lane.
+  chmodSync(setup.dir, 0o755);
+  env = { BPFCI_TEST_PIPELINE: '', PW_TOKEN: pw.token, IMAP_PASSWORD: dc.password };
+  db = openDatabase(join(setup.stateDir, 'bpfci.sqlite'));
 }, 1_800_000);
 
 afterAll(async () => {
+  db?.close();
   await pi?.stop();
   await pw?.stop();
-  await smtp?.close();
+  await smtp?.stop();
+  await dc?.stop();
 });
 
-/** The series' mails as the list would carry them (without git's mbox From_ line). */
-function mails(name: 'good' | 'bad'): Buffer[] {
-  const dir = join(KERNEL_SERIES_DIR, name);
+type SeriesName = 'good' | 'bad' | 'good-v2';
+
+/**
+ * The series' mails as the list would carry them (without git's mbox From_ line).
+ * `good-v2` is the good series re-rolled: new Message-IDs, `v2` in the subjects.
+ */
+function mails(name: SeriesName): Buffer[] {
+  const dir = join(KERNEL_SERIES_DIR, name === 'good-v2' ? 'good' : name);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.patch'))
     .sort()
-    .map((f) =>
-      Buffer.from(readFileSync(join(dir, f), 'utf8').replace(/^From [0-9a-f]{40} .*\n/, '')),
-    );
+    .map((f) => {
+      let text = readFileSync(join(dir, f), 'utf8').replace(/^From [0-9a-f]{40} .*\n/, '');
+      if (name === 'good-v2') {
+        const head = text.slice(0, text.indexOf('\n\n'));
+        const rerolled = head
+          .replace(/^(Message-Id|In-Reply-To|References):(.*)$/gim, (line) =>
+            line.replace(/<([^>]+)>/g, '<v2.$1>'),
+          )
+          .replace(/^Subject: \[PATCH bpf-next/m, 'Subject: [PATCH bpf-next v2');
+        text = rerolled + text.slice(head.length);
+      }
+      return Buffer.from(text);
+    });
 }
 
-async function post(name: 'good' | 'bad'): Promise<number[]> {
+async function post(name: SeriesName): Promise<number[]> {
   const [cover, ...patches] = mails(name);
   await pi.importMails([cover as Buffer, ...patches]);
+  for (const mail of [cover as Buffer, ...patches]) await dc.append(mail, { mailbox: LIST });
   return pw.addSeries({ cover, patches, delegate: 'ci-bot' }).patchIds;
 }
 
@@ -57,55 +115,27 @@ function messageId(raw: Buffer): string | undefined {
   return /^Message-Id:\s*(<[^>]+>)/im.exec(raw.toString())?.[1];
 }
 
+const verdictOf = (seriesId: number): Verdict =>
+  JSON.parse(
+    db
+      .prepare<[number], { v: string }>('SELECT verdict_json AS v FROM jobs WHERE series_id = ?')
+      .get(seriesId)?.v ?? 'null',
+  );
+const seriesIds = () =>
+  db
+    .prepare<[], { id: number }>('SELECT id FROM series ORDER BY id')
+    .all()
+    .map((r) => r.id);
+
 describe('e2e: a real kernel series through bpfci run --once', () => {
   it('passes the good series and blames patch 2 of the bad one', async () => {
-    const setup = daemonSetup({
-      trees: { 'bpf-next': { upstream: repo, branch: 'master' } },
-      routing: { default: 'bpf-next', tags: { 'bpf-next': 'bpf-next' } },
-      sources: {
-        lore: { url: pi.url, intervalSeconds: 60, timeoutSeconds: 30 },
-        patchwork: { url: pw.apiUrl, project: 'netdevbpf', tokenEnv: 'PW_TOKEN' },
-      },
-      build: { profile: 'minimal', ccacheDir: join(cacheRoot(), 'ccache') },
-      vm: { cpus: 2, memoryMb: 2048, suiteTimeoutSeconds: 900 },
-      suites: [{ name: 'test_verifier', kind: 'test_verifier' }],
-      judge: { reruns: 1 },
-      report: {
-        baseUrl: 'http://127.0.0.1:8080',
-        dryRun: false,
-        email: {
-          from: 'bpfci <bpfci@example.org>',
-          smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none' },
-          policy: 'always',
-        },
-      },
-      daemon: { minFreeDiskGb: 0 },
-    });
-    // Run as root, the build drops to an unprivileged uid that must reach the lane.
-    chmodSync(setup.dir, 0o755);
-    const env = { BPFCI_TEST_PIPELINE: '', PW_TOKEN: pw.token };
-    const db = openDatabase(join(setup.stateDir, 'bpfci.sqlite'));
-    const verdictOf = (seriesId: number): Verdict =>
-      JSON.parse(
-        db
-          .prepare<[number], { v: string }>(
-            'SELECT verdict_json AS v FROM jobs WHERE series_id = ?',
-          )
-          .get(seriesId)?.v ?? 'null',
-      );
-    const seriesIds = () =>
-      db
-        .prepare<[], { id: number }>('SELECT id FROM series ORDER BY id')
-        .all()
-        .map((r) => r.id);
-
     const goodPatches = await post('good');
     const first = spawnCli(setup, ['run', '--once'], env);
     expect(await first.exit, first.stderr().slice(-4000)).toBe(0);
     const [good] = seriesIds();
     const goodVerdict = verdictOf(good as number);
     expect(goodVerdict.verdict, goodVerdict.summary).toBe('success');
-    expect(goodVerdict.failures.filter((f) => f.class === 'new')).toEqual([]);
+    expect(goodVerdict.failures).toEqual([]);
     const finalGood = pw.checkPosts.filter(
       (p) => goodPatches.includes(p.patchId) && !p.body.includes('pending'),
     );
@@ -127,18 +157,86 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
     // Bisection of 3 patches costs at most ceil(log2 3) = 2 extra runs beyond the reruns.
     expect(badVerdict.extraRuns).toBeLessThanOrEqual(2 + 1 + 1);
 
-    // One baseline for the shared base, both replies threaded, the bad one on patch 2.
+    // One baseline for the shared base; the bot's own replies, read back over IMAP
+    // on the second run, are not series.
     const baselines = db.prepare("SELECT COUNT(*) AS n FROM runs WHERE kind = 'baseline'").get();
     expect(baselines).toEqual({ n: 1 });
-    expect(smtp.ids).toHaveLength(2);
-    const reply = db
-      .prepare<[number], { payload: string }>(
-        "SELECT payload FROM outbox WHERE kind = 'email' AND series_id = ?",
-      )
-      .get(bad);
-    const email = JSON.parse(reply?.payload ?? '{}');
-    expect(email.inReplyTo).toBe(messageId(badMails[2] as Buffer));
-    expect(email.text).toContain('add+sub+mul');
-    db.close();
+    expect(seriesIds()).toHaveLength(2);
+
+    // Exactly one reply per series reached the list's mailbox, the bad one threaded
+    // under patch 2 and linking to its run page.
+    expect(smtp.received).toHaveLength(2);
+    const onTheList = await Promise.all((await dc.messages(LIST)).map((m) => simpleParser(m.raw)));
+    const replies = onTheList.filter((m) => m.from?.value[0]?.address === 'bpfci@example.org');
+    expect(replies).toHaveLength(2);
+    const reply = replies.filter((m) => m.inReplyTo === messageId(badMails[2] as Buffer));
+    expect(reply).toHaveLength(1);
+    expect(reply[0]?.subject).toMatch(/^Re: \[PATCH bpf-next 2\/3\]/);
+    const badJob = db
+      .prepare<[number], { id: number }>('SELECT id FROM jobs WHERE series_id = ?')
+      .get(bad)?.id;
+    expect(reply[0]?.text).toContain('add+sub+mul');
+    expect(reply[0]?.text).toContain(`/runs/${badJob}`);
+
+    // The run page, served by `bpfci serve`, shows the new failure and the guilty patch.
+    const serve = spawnCli(setup, ['serve', '--port', '0'], {});
+    try {
+      const url = await listeningUrl(serve);
+      const page = await (await fetch(`${url}/runs/${badJob}`)).text();
+      expect(page).toContain('add+sub+mul [p]');
+      expect(page).toContain('<span class="c-new">new</span>');
+      expect(page).toContain('guilty patch: 2');
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exit;
+    }
+  });
+
+  it('SIGTERM in a real make and in a real QEMU leaves neither behind; the job then completes', async () => {
+    const lane = join(setup.stateDir, 'lanes');
+    await post('good-v2');
+    for (const program of ['make', 'qemu-system']) {
+      const daemon = spawnCli(setup, ['run'], env);
+      await until(() => processesFor(program, lane).length > 0, 900_000, 250);
+      daemon.child.kill('SIGTERM');
+      expect(await daemon.exit, daemon.stderr().slice(-3000)).toBe(0);
+      expect(processesFor('make', lane)).toEqual([]);
+      expect(processesFor('qemu-system', lane)).toEqual([]);
+    }
+    const rest = spawnCli(setup, ['run', '--once'], env);
+    expect(await rest.exit, rest.stderr().slice(-4000)).toBe(0);
+    const v2 = seriesIds().at(-1) as number;
+    expect(seriesIds()).toHaveLength(3);
+    expect(verdictOf(v2).verdict, verdictOf(v2).summary).toBe('success');
+  });
+
+  it('bpfci build <series id> on the warm lane recompiles only what the series touched', async () => {
+    const good = seriesIds()[0] as number;
+    const build = spawnCli(setup, ['build', String(good), '--json'], env);
+    expect(await build.exit, build.stderr().slice(-3000)).toBe(0);
+    const verdict = JSON.parse(build.stdout()) as {
+      results: { target: string; status: string; logPath: string }[];
+    };
+    expect(verdict.results.map((r) => `${r.target}:${r.status}`)).toEqual([
+      'kernel:pass',
+      'selftests:pass',
+    ]);
+    const kernelLog = readFileSync(verdict.results[0]?.logPath as string, 'utf8');
+    // Patch 1 edits a comment in verifier.c; the rest is kbuild's relink of vmlinux.
+    expect(compiledObjects(kernelLog).filter((o) => !LINK_STEP.test(o))).toEqual([
+      'kernel/bpf/verifier.o',
+    ]);
   });
 });
+
+/** Objects kbuild recompiles on every relink (kallsyms passes, version stamp, boot image). */
+const LINK_STEP = /^(\.tmp_|init\/version|arch\/x86\/boot\/|\.vmlinux)/;
+
+async function listeningUrl(serve: ReturnType<typeof spawnCli>): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const m = /listening on (\S+)/.exec(serve.stdout());
+    if (m?.[1]) return m[1];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`bpfci serve did not start: ${serve.stderr()}`);
+}

@@ -42,7 +42,7 @@ async function ingestInput(ctx: AppContext, input: string): Promise<number[]> {
     return [await fetchPatchworkSeries(ctx, source, Number(input))];
   }
   const messageId = normalizeMessageId(input);
-  if (messageId && messageId.includes('@')) {
+  if (messageId?.includes('@')) {
     const lore = ctx.config.sources.lore;
     if (!lore) throw new BotError('USAGE', 'a Message-ID needs sources.lore');
     const raws = await fetchByMessageId(lore.url, messageId, {
