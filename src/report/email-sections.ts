@@ -77,7 +77,9 @@ export function newFailuresSection(ctx: ReportContext): Lines {
   const base = v.baselineRunId
     ? `on the same base (baseline run ${v.baselineRunId})`
     : 'on the same base';
-  const again = v.extraRuns > 0 ? ` and failed again on ${count(v.extraRuns, 'rerun')}` : '';
+  // Bisection probes are not reruns: some of them pass by design.
+  const reruns = v.extraRunsDetail?.seriesReruns ?? v.extraRuns;
+  const again = reruns > 0 ? ` and failed again on ${count(reruns, 'rerun')}` : '';
   const out = wrap(
     `${count(fresh.length, 'test')} fail${one ? 's' : ''} with this series applied. ${one ? 'It passes' : 'They pass'} ${base}${again}.`,
   );

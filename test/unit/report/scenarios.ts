@@ -174,7 +174,9 @@ export const SCENARIOS: Record<string, Verdict> = {
       { suite: 'test_progs', name: 'sockmap_listen', class: 'flaky' },
     ],
     baselineRunId: 7,
-    extraRuns: 2,
+    // Two reruns on the series kernel confirmed it; two bisection probes found patch 1.
+    extraRuns: 4,
+    extraRunsDetail: { seriesReruns: 2, baseReruns: 0, bisect: 2 },
     versionDiff: {
       fixed: ['bpf_foo_lookup'],
       broken: ['bpf_cookie/perf_event'],
