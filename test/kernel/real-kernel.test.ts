@@ -31,7 +31,8 @@ import { processesFor } from '../helpers/vm.js';
  * fake. The good series passes; the bad one fails test_verifier's `add+sub+mul`,
  * blamed on patch 2 by bisection; `bpfci serve` shows it on the run page the mail
  * links to. Then the daemon proper is stopped with SIGTERM in a real make and in a
- * real QEMU, and must leave neither behind.
+ * real QEMU, and must leave neither behind; and `bpfci build` of a series on the warm
+ * lane recompiles only the file its patches touch.
  */
 const LIST = 'Lists/bpf';
 let pi: PublicInbox;
