@@ -61,6 +61,21 @@ export function fakeLane(): FakeLane {
   };
 }
 
+/**
+ * The scratch lane on the real 6.1 tree under the cache, shared by the tests that
+ * build it. Laid out like a lane (<root>/src, <root>/build/<profile>): ccache hashes
+ * paths relative to the root, so the kernel e2e's lane reuses these objects, and
+ * the tests that follow one another reuse the build dir itself.
+ */
+export function realTreeTarget(cache: string): BuildTarget {
+  const root = join(cache, 'buildtest');
+  return {
+    srcDir: join(root, 'src'),
+    buildDir: join(root, 'build', 'minimal'),
+    ccacheDir: join(cache, 'ccache'),
+  };
+}
+
 /** A context whose config file holds a secret the sandbox must not be able to read. */
 export function buildContext(build: Record<string, unknown> = {}): AppContext & { secret: string } {
   const stateDir = openTempDir('bpfci-state-');

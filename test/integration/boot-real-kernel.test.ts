@@ -17,7 +17,7 @@ import {
   kernelImagePath,
   selftestsDir,
 } from '../../src/pipeline/build/target.js';
-import { buildContext, gitIn, openTempDir } from '../helpers/build-tree.js';
+import { buildContext, gitIn, openTempDir, realTreeTarget } from '../helpers/build-tree.js';
 import { vmContext } from '../helpers/vm.js';
 
 /**
@@ -31,19 +31,15 @@ let target: BuildTarget;
 
 beforeAll(async () => {
   const repo = await prepareKernelTree(cache);
-  const srcDir = join(cache, 'buildtest', 'src');
-  await scratchWorktree(repo, srcDir, BASE_TAG);
-  target = {
-    srcDir,
-    buildDir: join(cache, 'buildtest', 'build-minimal'),
-    ccacheDir: join(cache, 'ccache'),
-  };
+  // The same scratch lane as build/real-tree: when it ran first, this build is a no-op.
+  target = realTreeTarget(cache);
+  await scratchWorktree(repo, target.srcDir, BASE_TAG);
   const ctx = buildContext();
   const logs = openTempDir('bpfci-boot-real-');
   const kernel = await buildKernel(ctx, target, {
     profile: 'minimal',
     logDir: join(logs, 'k'),
-    baseSha: gitIn(srcDir, 'rev-parse', 'HEAD'),
+    baseSha: gitIn(target.srcDir, 'rev-parse', 'HEAD'),
   });
   expect(kernel.status, kernel.firstError?.message).toBe('pass');
   const selftests = await buildSelftests(ctx, target, {

@@ -15,7 +15,7 @@ import {
   kernelImagePath,
   selftestsDir,
 } from '../../../src/pipeline/build/target.js';
-import { buildContext, gitIn, openTempDir } from '../../helpers/build-tree.js';
+import { buildContext, gitIn, openTempDir, realTreeTarget } from '../../helpers/build-tree.js';
 
 /**
  * Debian's linux-source-6.1, minimal profile, through the real pipeline and
@@ -37,16 +37,9 @@ const compiledIn = (logPath: string) =>
 
 beforeAll(async () => {
   const repo = await prepareKernelTree(cache);
-  const srcDir = join(cache, 'buildtest', 'src');
-  await scratchWorktree(repo, srcDir, BASE_TAG);
-  baseSha = gitIn(srcDir, 'rev-parse', 'HEAD');
-  // Laid out like a lane (<root>/src, <root>/build/<profile>): ccache hashes paths
-  // relative to the root, so the kernel e2e's lane reuses this build's objects.
-  target = {
-    srcDir,
-    buildDir: join(cache, 'buildtest', 'build', 'minimal'),
-    ccacheDir: join(cache, 'ccache'),
-  };
+  target = realTreeTarget(cache);
+  await scratchWorktree(repo, target.srcDir, BASE_TAG);
+  baseSha = gitIn(target.srcDir, 'rev-parse', 'HEAD');
   const base = await buildKernel(ctx, target, {
     profile: 'minimal',
     logDir: join(logs, 'base'),
