@@ -42,6 +42,8 @@ writeFileSync(
   stringify({
     version: 1,
     state: { dir: stateDir },
+    // The demo's own context (the web page) stays quiet; the runs log at info.
+    log: { level: 'warn' },
     sources: {
       lore: { url: pi.url, intervalSeconds: 60 },
       patchwork: { url: pw.apiUrl, project: 'netdevbpf', tokenEnv: 'PATCHWORK_TOKEN' },
