@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Config } from '../../src/config/schema.js';
@@ -7,6 +7,7 @@ import type { AppContext } from '../../src/context.js';
 import { openDatabase } from '../../src/db/open.js';
 import { gitEnv } from '../../src/exec/git.js';
 import { silentLogger } from '../../src/log.js';
+import { compiledObjects } from '../../src/pipeline/build/log-parse.js';
 import type { BuildTarget } from '../../src/pipeline/build/target.js';
 
 const FAKE = new URL('../fixtures/build/fake-kernel/', import.meta.url).pathname;
@@ -74,6 +75,14 @@ export function realTreeTarget(cache: string): BuildTarget {
     buildDir: join(root, 'build', 'minimal'),
     ccacheDir: join(cache, 'ccache'),
   };
+}
+
+/** Objects kbuild recompiles on every relink (kallsyms passes, version stamp, boot image). */
+const LINK_STEP = /^(\.tmp_|init\/version|arch\/x86\/boot\/|\.vmlinux)/;
+
+/** The objects a kernel build log shows compiled, without kbuild's relink of vmlinux. */
+export function compiledBeyondRelink(logPath: string): string[] {
+  return compiledObjects(readFileSync(logPath, 'utf8')).filter((o) => !LINK_STEP.test(o));
 }
 
 /** A context whose config file holds a secret the sandbox must not be able to read. */

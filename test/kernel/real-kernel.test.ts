@@ -4,8 +4,8 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/db/open.js';
 import { cacheRoot, prepareKernelTree } from '../../src/pipeline/build/base-tree.js';
-import { compiledObjects } from '../../src/pipeline/build/log-parse.js';
 import type { Verdict } from '../../src/pipeline/types.js';
+import { compiledBeyondRelink } from '../helpers/build-tree.js';
 import {
   type DaemonSetup,
   daemonSetup,
@@ -222,16 +222,12 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
       'kernel:pass',
       'selftests:pass',
     ]);
-    const kernelLog = readFileSync(verdict.results[0]?.logPath as string, 'utf8');
     // Patch 1 edits a comment in verifier.c; the rest is kbuild's relink of vmlinux.
-    expect(compiledObjects(kernelLog).filter((o) => !LINK_STEP.test(o))).toEqual([
+    expect(compiledBeyondRelink(verdict.results[0]?.logPath as string)).toEqual([
       'kernel/bpf/verifier.o',
     ]);
   });
 });
-
-/** Objects kbuild recompiles on every relink (kallsyms passes, version stamp, boot image). */
-const LINK_STEP = /^(\.tmp_|init\/version|arch\/x86\/boot\/|\.vmlinux)/;
 
 async function listeningUrl(serve: ReturnType<typeof spawnCli>): Promise<string> {
   for (let i = 0; i < 100; i++) {

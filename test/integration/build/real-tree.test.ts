@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,14 +8,19 @@ import {
   scratchWorktree,
 } from '../../../src/pipeline/build/base-tree.js';
 import { buildKernel } from '../../../src/pipeline/build/kernel.js';
-import { compiledObjects } from '../../../src/pipeline/build/log-parse.js';
 import { buildSelftests } from '../../../src/pipeline/build/selftests.js';
 import {
   type BuildTarget,
   kernelImagePath,
   selftestsDir,
 } from '../../../src/pipeline/build/target.js';
-import { buildContext, gitIn, openTempDir, realTreeTarget } from '../../helpers/build-tree.js';
+import {
+  buildContext,
+  compiledBeyondRelink,
+  gitIn,
+  openTempDir,
+  realTreeTarget,
+} from '../../helpers/build-tree.js';
 
 /**
  * Debian's linux-source-6.1, minimal profile, through the real pipeline and
@@ -29,11 +34,6 @@ const ctx = buildContext();
 const logs = openTempDir('bpfci-real-');
 let target: BuildTarget;
 let baseSha: string;
-
-/** Objects kbuild recompiles on every relink (kallsyms passes, version stamp, boot image). */
-const LINK_STEP = /^(\.tmp_|init\/version|arch\/x86\/boot\/|\.vmlinux)/;
-const compiledIn = (logPath: string) =>
-  compiledObjects(readFileSync(logPath, 'utf8')).filter((o) => !LINK_STEP.test(o));
 
 beforeAll(async () => {
   const repo = await prepareKernelTree(cache);
@@ -66,7 +66,7 @@ describe('the minimal profile on the real 6.1 tree', () => {
         baseSha,
       });
       expect(series.status, series.firstError?.message).toBe('pass');
-      expect(compiledIn(series.logPath as string)).toEqual(['kernel/bpf/core.o']);
+      expect(compiledBeyondRelink(series.logPath as string)).toEqual(['kernel/bpf/core.o']);
       expect(series.newWarnings).toEqual([]);
 
       gitIn(target.srcDir, 'checkout', '-q', '--detach', BASE_TAG);
@@ -76,7 +76,7 @@ describe('the minimal profile on the real 6.1 tree', () => {
         baseSha,
       });
       expect(back.status).toBe('pass');
-      expect(compiledIn(back.logPath as string)).toEqual(['kernel/bpf/core.o']);
+      expect(compiledBeyondRelink(back.logPath as string)).toEqual(['kernel/bpf/core.o']);
       expect(existsSync(kernelImagePath(target))).toBe(true);
     } finally {
       gitIn(target.srcDir, 'checkout', '-q', '--detach', '--force', BASE_TAG);
