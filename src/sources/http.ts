@@ -36,9 +36,10 @@ function sleep(ms: number): Promise<void> {
 /**
  * One HTTP exchange, fully read (a reset mid-body is a failure like any other), with a
  * timeout on the whole exchange and retries only for what retrying can fix: 5xx,
- * timeouts and connection errors. Redirects are never followed: a 3xx is returned
+ * timeouts, 429 and connection errors. Redirects are never followed: a 3xx is returned
  * to the caller (Patchwork turns a followed POST into a GET and silently drops it).
- * Any other status not in `accept` is an error: 403 → HTTP_AUTH, the rest HTTP_FAILED.
+ * Any other status not in `accept` is an error: 401/403 → HTTP_AUTH, another 4xx →
+ * HTTP_REJECTED (asking again cannot help), 5xx/429 → HTTP_FAILED once attempts run out.
  */
 export async function httpRequest(url: string, opts: HttpOptions): Promise<HttpResponse> {
   const attempts = opts.attempts ?? 4;
@@ -67,10 +68,9 @@ export async function httpRequest(url: string, opts: HttpOptions): Promise<HttpR
     if (res.status === 403 || res.status === 401) {
       throw new BotError('HTTP_AUTH', `${url}: ${res.status} ${snippet(body)}`);
     }
-    lastErr = new BotError('HTTP_FAILED', `${url}: HTTP ${res.status} ${snippet(body)}`, {
-      retryable: res.status >= 500,
-    });
-    if (res.status < 500) throw lastErr;
+    const what = `${url}: HTTP ${res.status} ${snippet(body)}`;
+    if (res.status < 500 && res.status !== 429) throw new BotError('HTTP_REJECTED', what);
+    lastErr = new BotError('HTTP_FAILED', what);
     opts.log?.warn({ url, attempt, status: res.status }, 'http server error');
   }
   throw lastErr;

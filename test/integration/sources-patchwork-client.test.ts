@@ -42,7 +42,7 @@ describe('PatchworkClient against the fake', () => {
     const n = pw.requests.length;
     await expect(
       client(pw.token).postJson('patches/5/checks/', { state: 'passed' }, Check),
-    ).rejects.toMatchObject({ code: 'HTTP_FAILED' });
+    ).rejects.toMatchObject({ code: 'HTTP_REJECTED', retryable: false });
     expect(pw.requests.length).toBe(n + 1);
   });
 

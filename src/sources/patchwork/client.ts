@@ -136,9 +136,8 @@ export class PatchworkClient {
     });
     if (res.status >= 300) {
       throw new BotError(
-        'HTTP_FAILED',
-        `${url}: HTTP ${res.status} redirect to ${res.headers.get('location')} not followed`,
-        { retryable: false },
+        'HTTP_REJECTED',
+        `${url}: HTTP ${res.status} redirect to ${res.headers.get('location')} not followed (fix the Patchwork URL)`,
       );
     }
     return res;
