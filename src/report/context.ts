@@ -4,6 +4,11 @@ import { reportMessageId } from './message-id.js';
 import { cleanAddress, cleanMessageId, formatAddress, replySubject } from './sanitize.js';
 import type { ReportInput, ReportSeries } from './types.js';
 
+export interface CheckedPatch {
+  index: number;
+  patchworkId: number;
+}
+
 export type ReplyReason = 'cover' | 'last-patch' | 'guilty-patch';
 
 export interface ReplyTarget {
@@ -39,8 +44,8 @@ export interface ReportContext {
   reply: ReplyTarget | null;
   /** Absent when email is not configured or there is no valid message to reply to. */
   email?: EmailEnvelope;
-  /** Patchwork ids of the patches that get checks. */
-  checkPatchIds: number[];
+  /** The patches that get checks, in series order. */
+  checkPatches: CheckedPatch[];
 }
 
 export function buildReportContext(config: Config, input: ReportInput, now: Date): ReportContext {
@@ -61,17 +66,18 @@ export function buildReportContext(config: Config, input: ReportInput, now: Date
     reply,
     email:
       mail && reply ? envelope(mail, series, reply, input.runId, verdict.verdict, now) : undefined,
-    checkPatchIds: checkPatchIds(config, series),
+    checkPatches: checkedPatches(config, series),
   };
 }
 
-/** The Patchwork ids that get checks: every patch, or the last one (`checks.patches`). */
-export function checkPatchIds(config: Config, series: ReportSeries): number[] {
-  const ids = [...series.patches]
+/** The patches that get checks: every patch known to Patchwork, or the last one (`checks.patches`). */
+export function checkedPatches(config: Config, series: ReportSeries): CheckedPatch[] {
+  const known = [...series.patches]
     .sort((a, b) => a.index - b.index)
-    .map((p) => p.patchworkId)
-    .filter((id): id is number => typeof id === 'number');
-  return config.report.checks.patches === 'last' ? ids.slice(-1) : ids;
+    .flatMap(({ index, patchworkId }) =>
+      typeof patchworkId === 'number' ? [{ index, patchworkId }] : [],
+    );
+  return config.report.checks.patches === 'last' ? known.slice(-1) : known;
 }
 
 type EmailConfig = NonNullable<Config['report']['email']>;

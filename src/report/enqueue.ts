@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { buildReportContext, checkPatchIds } from './context.js';
+import { buildReportContext, checkedPatches } from './context.js';
 import { emailsForSeries, emailsSince, insertOutbox } from './outbox.js';
 import { patchworkAccess } from './patchwork-access.js';
 import { emailPolicy } from './policy.js';
@@ -87,7 +87,8 @@ export function enqueuePending(
     arch: ctx.config.vm.arch,
     suites: ctx.config.suites.map((s) => s.name),
   };
-  const posts = renderPendingChecks(names, checkPatchIds(ctx.config, input.series), input.runUrl);
+  const patchIds = checkedPatches(ctx.config, input.series).map((p) => p.patchworkId);
+  const posts = renderPendingChecks(names, patchIds, input.runUrl);
   ctx.db.transaction(() => queueChecks(ctx, input.runId, input.series.id, posts, now, summary))();
   return summary;
 }

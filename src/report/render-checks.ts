@@ -1,26 +1,39 @@
 import { BotError } from '../errors.js';
-import type { ReportContext } from './context.js';
+import { guiltyIndex, type ReportContext } from './context.js';
 import { sanitizeHeaderText } from './sanitize.js';
-import { type ContextNames, plannedContexts, stageLines } from './stages.js';
+import { type ContextNames, plannedContexts, type StageLine, stageLines } from './stages.js';
 import type { CheckPost } from './types.js';
 
 /** Patchwork refuses a target_url over 200 characters (400 "Ensure this field…"). */
 export const MAX_TARGET_URL = 200;
 const MAX_DESCRIPTION = 120;
 
-/** The final checks: one per stage and suite, on every patch that gets checks. */
+/**
+ * The final checks: one per stage and suite, on every patch that gets checks. A
+ * patch before the guilty one is not failed: bisection showed the series up to it
+ * passes what fails later, and a maintainer may apply it alone.
+ */
 export function renderChecks(ctx: ReportContext): CheckPost[] {
   const lines = stageLines(ctx);
   const target = targetUrl(ctx.runUrl);
-  return ctx.checkPatchIds.flatMap((patchId) =>
-    lines.map((l) => ({
-      patchId,
-      context: l.context,
-      state: l.state,
-      description: sanitizeHeaderText(l.summary, MAX_DESCRIPTION),
-      target_url: target,
-    })),
+  const guilty = guiltyIndex(ctx.verdict);
+  const total = ctx.series.patches.length;
+  return ctx.checkPatches.flatMap(({ index, patchworkId }) =>
+    lines
+      .map((l) => (guilty && index < guilty ? clearedBefore(l, guilty, total) : l))
+      .map((l) => ({
+        patchId: patchworkId,
+        context: l.context,
+        state: l.state,
+        description: sanitizeHeaderText(l.summary, MAX_DESCRIPTION),
+        target_url: target,
+      })),
   );
+}
+
+function clearedBefore(line: StageLine, guilty: number, total: number): StageLine {
+  if (line.state !== 'fail') return line;
+  return { ...line, state: 'success', summary: `passes here; fails from patch ${guilty}/${total}` };
 }
 
 /** The `pending` checks posted when a job starts, for every context it will finish. */

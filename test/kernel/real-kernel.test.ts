@@ -144,7 +144,7 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
     expect(finalGood.every((p) => p.body.includes('success'))).toBe(true);
 
     const badMails = mails('bad');
-    await post('bad');
+    const badPatches = await post('bad');
     const second = spawnCli(setup, ['run', '--once'], env);
     expect(await second.exit, second.stderr().slice(-4000)).toBe(0);
     const bad = seriesIds().find((id) => id !== good) as number;
@@ -157,6 +157,17 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
     ]);
     // Bisection of 3 patches costs at most ceil(log2 3) = 2 extra runs beyond the reruns.
     expect(badVerdict.extraRuns).toBeLessThanOrEqual(2 + 1 + 1);
+    // Patch 1 was cleared by bisection: its test_verifier check is not a fail.
+    const verifierChecks = pw.checkPosts
+      .filter((p) => p.status === 201)
+      .map((p) => ({ patchId: p.patchId, ...JSON.parse(p.body) }))
+      .filter((c) => badPatches.includes(c.patchId) && /test_verifier/.test(c.context))
+      .filter((c) => c.state !== 'pending');
+    expect(verifierChecks.map((c) => [badPatches.indexOf(c.patchId) + 1, c.state])).toEqual([
+      [1, 'success'],
+      [2, 'fail'],
+      [3, 'fail'],
+    ]);
 
     // One baseline for the shared base; the bot's own replies, read back over IMAP
     // on the second run, are not series.

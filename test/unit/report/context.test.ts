@@ -126,6 +126,23 @@ describe('report context and checks', () => {
     });
   });
 
+  it('does not fail the patches before the guilty one: bisection cleared them', () => {
+    const verdict = { ...SCENARIOS['new-failure'], guiltyPatch: 2 } as never;
+    const ctx = buildReportContext(
+      reportConfig(),
+      { runId: 1, series: series(), verdict, runUrl: RUN_URL },
+      NOW,
+    );
+    const progs = renderChecks(ctx).filter((c) => c.context === 'bpfci-test_progs-x86_64');
+    expect(progs.map((c) => [c.patchId, c.state])).toEqual([
+      [5, 'success'],
+      [6, 'fail'],
+      [7, 'fail'],
+    ]);
+    expect(progs[0]?.description).toBe('passes here; fails from patch 2/3');
+    expect(progs[1]?.description).toMatch(/bpf_cookie\/perf_event/);
+  });
+
   it('refuses a run URL Patchwork would reject', () => {
     expect(() => targetUrl(`https://ci.example.org/${'x'.repeat(200)}`)).toThrow(/at most 200/);
     expect(() => targetUrl('javascript:alert(1)')).toThrow(/target_url/);
