@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import { parseSubject } from '../mail/subject.js';
+import { rawMailPath } from './raw-store.js';
 import { patchRows, prep, type SeriesRow, seriesRow } from './rows.js';
 import type { StoredPatch, StoredSeries } from './types.js';
 
@@ -58,7 +59,7 @@ function toStored(db: Db, s: SeriesRow): StoredSeries {
       index: p.idx,
       messageId: p.message_id,
       subject: m?.subject ?? '',
-      rawPath: m?.raw_path ?? '',
+      rawPath: m ? rawMailPath(db, m.raw_path) : '',
       ...(p.inherited_from !== null && { inheritedFrom: p.inherited_from }),
       ...(p.patchwork_id !== null && { patchworkId: p.patchwork_id }),
       ...(p.patchwork_url !== null && { patchworkUrl: p.patchwork_url }),

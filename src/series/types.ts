@@ -24,7 +24,7 @@ export interface StoredPatch {
   index: number;
   messageId: string;
   subject: string;
-  /** Absolute path of the raw .eml. */
+  /** Absolute path of the raw .eml (the DB keeps it relative to the state dir). */
   rawPath: string;
   /** Series id of the older revision this patch was carried over from (partial re-roll). */
   inheritedFrom?: number;

@@ -1,13 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open.js';
 import { gitEnv } from '../../src/exec/git.js';
 import { runChecked } from '../../src/exec/run.js';
 import { ingestMessages } from '../../src/series/ingest.js';
 import { readPatchMbox } from '../../src/series/patch-mbox.js';
 import { attachPatchwork } from '../../src/series/patchwork.js';
-import { listSeries, loadSeries } from '../../src/series/store.js';
+import { listSeries, loadSeries, type StoredSeries } from '../../src/series/store.js';
 import { loreMbox, tempStore } from '../helpers/mail-store.js';
 
 // The toy tree the lore fixtures were cut from, rebuilt from the patches' context.
@@ -90,6 +91,24 @@ describe('readPatchMbox feeds git am', () => {
       'Subject: [PATCH bpf-next v2 1/3] bpf: reject oversized buffers in bpf_toy_check()',
       'Subject: [PATCH bpf-next v2 2/3] bpf: return consumed size from bpf_toy_helper()',
     ]);
+  });
+});
+
+describe('the mail store', () => {
+  it('keeps raw paths relative: a state dir moved elsewhere still reads its patches', () => {
+    const ctx = tempStore();
+    ingestMessages(ctx, loreMbox('series.mbox'), 'test');
+    const before = readPatchMbox(listSeries(ctx.db)[0] as NonNullable<StoredSeries>);
+    const stored = ctx.db.prepare('SELECT raw_path FROM messages').all() as { raw_path: string }[];
+    expect(stored.every((r) => r.raw_path.startsWith('mail/'))).toBe(true);
+    ctx.db.close();
+    const moved = `${ctx.stateDir}-moved`;
+    renameSync(ctx.stateDir, moved);
+    const db = openDatabase(join(moved, 'bpfci.sqlite'));
+    const [s] = listSeries(db);
+    expect(s?.patches[0]?.rawPath.startsWith(moved)).toBe(true);
+    expect(readPatchMbox(s as StoredSeries)).toBe(before);
+    db.close();
   });
 });
 

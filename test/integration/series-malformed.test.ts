@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { splitMbox } from '../../src/mail/mbox.js';
 import { ingestMessages } from '../../src/series/ingest.js';
 import { readPatchMbox } from '../../src/series/patch-mbox.js';
+import { rawMailPath } from '../../src/series/raw-store.js';
 import { listSeries } from '../../src/series/store.js';
 import { tempStore } from '../helpers/mail-store.js';
 
@@ -80,7 +81,7 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
     const row = ctx.db
       .prepare<[], { raw_path: string }>('SELECT raw_path FROM rejected_messages')
       .get();
-    expect(readFileSync(row?.raw_path ?? '').length).toBe(big.length);
+    expect(readFileSync(rawMailPath(ctx.db, row?.raw_path ?? '')).length).toBe(big.length);
     // The cap is configurable.
     const small = ingestMessages({ ...tempStore(), maxMailBytes: 100 }, [raw('crlf.eml')], 'test');
     expect(small.rejected[0]?.reason).toBe('mail is 849 bytes, over the 100-byte limit');
