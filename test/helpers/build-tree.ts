@@ -7,7 +7,7 @@ import type { AppContext } from '../../src/context.js';
 import { openDatabase } from '../../src/db/open.js';
 import { gitEnv } from '../../src/exec/git.js';
 import { silentLogger } from '../../src/log.js';
-import { compiledObjects } from '../../src/pipeline/build/log-parse.js';
+import { touchedObjects } from '../../src/pipeline/build/log-parse.js';
 import type { BuildTarget } from '../../src/pipeline/build/target.js';
 
 const FAKE = new URL('../fixtures/build/fake-kernel/', import.meta.url).pathname;
@@ -78,11 +78,9 @@ export function realTreeTarget(cache: string): BuildTarget {
 }
 
 /** Objects kbuild recompiles on every relink (kallsyms passes, version stamp, boot image). */
-const LINK_STEP = /^(\.tmp_|init\/version|arch\/x86\/boot\/|\.vmlinux)/;
-
 /** The objects a kernel build log shows compiled, without kbuild's relink of vmlinux. */
 export function compiledBeyondRelink(logPath: string): string[] {
-  return compiledObjects(readFileSync(logPath, 'utf8')).filter((o) => !LINK_STEP.test(o));
+  return touchedObjects(readFileSync(logPath, 'utf8'));
 }
 
 /** A context whose config file holds a secret the sandbox must not be able to read. */

@@ -35,6 +35,14 @@ export function compiledObjects(log: string, stripPrefixes: string[] = []): stri
   return out;
 }
 
+/** What kbuild rebuilds on every vmlinux relink, whatever changed (version stamp, kallsyms, bzImage). */
+const RELINK_STEP = /^(\.tmp_|init\/version|arch\/x86\/boot\/|\.vmlinux)/;
+
+/** The compiled objects beyond kbuild's relink of vmlinux: what the change itself touched. */
+export function touchedObjects(log: string): string[] {
+  return compiledObjects(log).filter((o) => !RELINK_STEP.test(o));
+}
+
 export interface Warning {
   file: string;
   line?: number;

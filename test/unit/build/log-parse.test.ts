@@ -6,6 +6,7 @@ import {
   parseCompileLine,
   parseWarnings,
   relativize,
+  touchedObjects,
 } from '../../../src/pipeline/build/log-parse.js';
 
 const fixture = (name: string) =>
@@ -20,6 +21,12 @@ describe('compiledObjects', () => {
     expect(objs).not.toContain('usr/built-in.a');
     // 26 = grep -cE "^  (CC|AS) " on the fixture.
     expect(objs).toHaveLength(26);
+  });
+
+  it('tells the touched objects from the relink in a real one-file rebuild of 6.1', () => {
+    const log = fixture('one-file-rebuild.log');
+    expect(compiledObjects(log)).toHaveLength(8);
+    expect(touchedObjects(log)).toEqual(['kernel/bpf/core.o']);
   });
 
   it('reads module and BPF object lines', () => {
