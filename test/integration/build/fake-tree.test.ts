@@ -87,6 +87,18 @@ describe('buildKernel on a fake kernel tree (sandboxed)', () => {
     expect((err as BotError).code).toBe('TOOL_MISSING');
     expect((err as BotError).message).toContain('gcc-not-installed-here');
   });
+
+  it('a missing clang stops the selftests build the same way, before make runs', async () => {
+    const ctx = buildContext({ clang: 'clang-not-installed-here' });
+    const lane = fakeLane();
+    const logDir = openTempDir('bpfci-logs-');
+    const err = await buildSelftests(ctx, lane.target, { profile: 'minimal', logDir }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'TOOL_MISSING' });
+    expect((err as BotError).message).toContain('clang-not-installed-here');
+    expect(existsSync(join(logDir, 'selftests.log'))).toBe(false);
+  });
 });
 
 describe('bisectBuild with incremental builds in a real git repo', () => {
