@@ -6,6 +6,8 @@ export interface PatchworkLink {
   /** Patchwork's series id and web URL. */
   seriesId: number;
   url: string;
+  /** The delegate's username, when the caller read the patches (the poller does). */
+  delegate?: string;
   patches: { messageId: string; id: number; url: string }[];
 }
 
@@ -33,11 +35,9 @@ export function attachPatchwork(db: Db, link: PatchworkLink): number | undefined
     db.prepare(
       'UPDATE series SET patchwork_id = NULL, patchwork_url = NULL WHERE patchwork_id = ? AND id != ?',
     ).run(link.seriesId, found.id);
-    db.prepare('UPDATE series SET patchwork_id = ?, patchwork_url = ? WHERE id = ?').run(
-      link.seriesId,
-      link.url,
-      found.id,
-    );
+    db.prepare(
+      'UPDATE series SET patchwork_id = ?, patchwork_url = ?, patchwork_delegate = coalesce(?, patchwork_delegate) WHERE id = ?',
+    ).run(link.seriesId, link.url, link.delegate ?? null, found.id);
     const setPatch = db.prepare(
       'UPDATE series_patches SET patchwork_id = ?, patchwork_url = ? WHERE series_id = ? AND message_id = ?',
     );

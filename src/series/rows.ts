@@ -45,6 +45,7 @@ export interface SeriesRow {
   superseded_by: number | null;
   patchwork_id: number | null;
   patchwork_url: string | null;
+  patchwork_delegate: string | null;
 }
 
 export interface PatchRow {

@@ -84,6 +84,7 @@ function toStored(db: Db, s: SeriesRow): StoredSeries {
     ...(s.superseded_by !== null && { supersededBy: s.superseded_by }),
     ...(s.patchwork_id !== null && { patchworkId: s.patchwork_id }),
     ...(s.patchwork_url !== null && { patchworkUrl: s.patchwork_url }),
+    ...(s.patchwork_delegate !== null && { patchworkDelegate: s.patchwork_delegate }),
     patches,
   };
 }

@@ -17,6 +17,8 @@ export interface StoredSeries {
   supersededBy?: number;
   patchworkId?: number;
   patchworkUrl?: string;
+  /** Patchwork's delegate (username), for routing when the subject has no tree tag. */
+  patchworkDelegate?: string;
   patches: StoredPatch[];
 }
 

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PatchworkSource } from '../../src/config/sections/sources.js';
 import { silentLogger } from '../../src/log.js';
-import { listSeries } from '../../src/series/store.js';
+import { seriesForApply } from '../../src/pipeline/apply/from-store.js';
+import { listSeries, type StoredSeries } from '../../src/series/store.js';
 import { createPatchworkPoller } from '../../src/sources/patchwork/poller.js';
 import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
 import { loreMails, newStore, type TestStore } from '../helpers/sources-store.js';
@@ -35,7 +36,7 @@ describe('Patchwork source against the fake', () => {
 
   it('stores a completed series with cover, patches and Patchwork ids; idle costs one request', async () => {
     store = newStore();
-    const added = v2Series(pw);
+    const added = v2Series(pw, { delegate: 'admin' });
     const p = poller();
     const r = await p.poll(store.ctx);
     expect(r.error).toBeUndefined();
@@ -45,6 +46,9 @@ describe('Patchwork source against the fake', () => {
     expect(s?.patchworkUrl).toContain(`series=${added.seriesId}`);
     expect(s?.patches.map((x) => x.patchworkId)).toEqual(added.patchIds);
     expect(s?.coverMessageId).toBe('cover.1714641300.git.alice@example.com');
+    // The delegate is kept, for routing a series whose subject has no tree tag.
+    expect(s?.patchworkDelegate).toBe('admin');
+    expect(seriesForApply(s as StoredSeries).delegate).toBe('admin');
     pw.requests.length = 0;
     const idle = await p.poll(store.ctx);
     expect(idle).toMatchObject({ requests: 1, stored: [], attached: [] });

@@ -8,14 +8,11 @@ import type { SeriesForApply } from './series-input.js';
  * mail (decoded bodies, review trailers added, as `b4 am` does), one per patch so a
  * failure names its patch.
  */
-export function seriesForApply(
-  s: StoredSeries,
-  options: { delegate?: string } = {},
-): SeriesForApply {
+export function seriesForApply(s: StoredSeries): SeriesForApply {
   return {
     treeTag: s.treeTag,
     baseCommit: s.baseCommit,
-    delegate: options.delegate,
+    delegate: s.patchworkDelegate,
     expected: s.total,
     patches: s.patches
       .filter((p) => p.index >= 1)

@@ -93,7 +93,8 @@ async function handleEvent(
   }
   const raws = await downloadPatchworkSeries(client, series);
   ctx.db.transaction(() => {
-    const { storeId, ingest, known } = storeDownloadedSeries(ctx, series, raws, SOURCE);
+    const delegate = patches.find((p) => p.delegate)?.delegate?.username;
+    const { storeId, ingest, known } = storeDownloadedSeries(ctx, series, raws, SOURCE, delegate);
     report.duplicates += known;
     addIngest(report, ingest);
     if (!report.attached.includes(storeId)) report.attached.push(storeId);

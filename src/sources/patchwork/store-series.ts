@@ -40,6 +40,7 @@ export function storeDownloadedSeries(
   series: PwSeries,
   raws: Buffer[],
   source: string,
+  delegate?: string,
 ): StoredPatchworkSeries {
   const ids = [series.cover_letter, ...series.patches]
     .filter((x) => x !== null)
@@ -54,6 +55,7 @@ export function storeDownloadedSeries(
       messageIds: ids,
       seriesId: series.id,
       url: series.web_url ?? series.url,
+      delegate,
       patches: series.patches.map((p) => ({
         messageId: normalizeMessageId(p.msgid) ?? p.msgid,
         id: p.id,
