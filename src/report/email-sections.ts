@@ -1,6 +1,6 @@
 import type { JudgedFailure } from '../pipeline/types.js';
 import { guiltyIndex, type ReportContext } from './context.js';
-import { count } from './stages.js';
+import { count, isKernelFailure } from './stages.js';
 import { excerpt, oneLine, WIDTH, wrap } from './text.js';
 
 /** Line budgets: enough to act on, the rest is one click away (maintainers dislike walls of log). */
@@ -69,7 +69,8 @@ export function crashSection(ctx: ReportContext): Lines {
 }
 
 export function newFailuresSection(ctx: ReportContext): Lines {
-  const fresh = ctx.verdict.failures.filter((f) => f.class === 'new' && f.suite !== 'boot');
+  // Crashes have their own section: this one is for tests.
+  const fresh = ctx.verdict.failures.filter((f) => f.class === 'new' && !isKernelFailure(f));
   const [first, ...rest] = fresh;
   if (!first) return [];
   const v = ctx.verdict;

@@ -1,3 +1,4 @@
+import { KERNEL_SUITE } from '../pipeline/judge/observations.js';
 import type { BootResult, BuildResult, JudgedFailure, Verdict } from '../pipeline/types.js';
 import { guiltyIndex, type ReportContext } from './context.js';
 import type { CheckState } from './types.js';
@@ -160,13 +161,18 @@ function bootState(v: Verdict, boot: BootResult): Pick<StageLine, 'state' | 'sum
     return { state: 'warning', summary: `infrastructure: ${boot.reason ?? 'VM did not run'}` };
   }
   const crash = boot.crashes[0];
-  const judged = v.failures.filter((f) => f.suite === 'boot');
+  const judged = v.failures.filter(isKernelFailure);
   const isNew =
     judged.length === 0 ? v.verdict === 'failure' : judged.some((f) => f.class === 'new');
   const what = crash ? `kernel ${crash.kind}: ${crash.fingerprint}` : `boot ${boot.status}`;
   return isNew
     ? { state: 'fail', summary: what }
     : { state: 'warning', summary: `${what} (also on the base)` };
+}
+
+/** A kernel that did not boot (judged as `boot`) or crashed (as `kernel`, by fingerprint). */
+export function isKernelFailure(f: JudgedFailure): boolean {
+  return f.suite === 'boot' || f.suite === KERNEL_SUITE;
 }
 
 /** A stage that did not run: failed earlier (warning, the fail is elsewhere) or infra. */

@@ -126,6 +126,24 @@ describe('report context and checks', () => {
     });
   });
 
+  it('a crash the base has too is a boot warning, even when a test fails for real', () => {
+    const crash = SCENARIOS['kernel-crash'] as NonNullable<(typeof SCENARIOS)['kernel-crash']>;
+    const verdict = {
+      ...crash,
+      failures: [
+        { suite: 'kernel', name: 'panic: sysrq_handle_crash', class: 'pre-existing' },
+        { suite: 'test_progs', name: 'bpf_cookie/perf_event', class: 'new' },
+      ],
+    } as never;
+    const ctx = buildReportContext(
+      reportConfig(),
+      { runId: 1, series: series(), verdict, runUrl: RUN_URL },
+      NOW,
+    );
+    const boot = renderChecks(ctx).find((c) => c.patchId === 5 && c.context === 'bpfci-boot');
+    expect(boot).toMatchObject({ state: 'warning', description: expect.stringMatching(/base/) });
+  });
+
   it('does not fail the patches before the guilty one: bisection cleared them', () => {
     const verdict = { ...SCENARIOS['new-failure'], guiltyPatch: 2 } as never;
     const ctx = buildReportContext(

@@ -272,7 +272,7 @@ export const SCENARIOS: Record<string, Verdict> = {
       ],
       durationMs: 5_000,
     },
-    failures: [{ suite: 'boot', name: 'panic: sysrq_handle_crash', class: 'new' }],
+    failures: [{ suite: 'kernel', name: 'panic: sysrq_handle_crash', class: 'new' }],
     baselineRunId: 7,
     extraRuns: 1,
   },
