@@ -136,7 +136,8 @@ export async function benchBuild(): Promise<BenchSection> {
 /** "8 objects compiled: kernel/bpf/core.o + 7 of the vmlinux relink". */
 function recompiled(r: BuildResult): string {
   const touched = r.logPath ? touchedObjects(readFileSync(r.logPath, 'utf8')) : [];
-  return `${r.compiled} objects compiled: ${touched.join(', ') || 'none'} + ${r.compiled - touched.length} of the vmlinux relink`;
+  const relink = `${r.compiled - touched.length} of the vmlinux relink`;
+  return `${r.compiled} objects compiled: ${touched.length ? `${touched.join(', ')} + ${relink}` : `all ${relink}`}`;
 }
 
 /** The same make the bot runs, without the sandbox or anything else, as the same uid. */

@@ -11,16 +11,20 @@ const MAX_DESCRIPTION = 120;
 /**
  * The final checks: one per stage and suite, on every patch that gets checks. A
  * patch before the guilty one is not failed: bisection showed the series up to it
- * passes what fails later, and a maintainer may apply it alone.
+ * passes what fails later, and a maintainer may apply it alone. That holds only
+ * while the failure still shows on a checked patch (the guilty one or later), so a
+ * series is never all green on Patchwork because the later patches have no id.
  */
 export function renderChecks(ctx: ReportContext): CheckPost[] {
   const lines = stageLines(ctx);
   const target = targetUrl(ctx.runUrl);
   const guilty = guiltyIndex(ctx.verdict);
+  const shown = guilty !== undefined && ctx.checkPatches.some((p) => p.index >= guilty);
+  const clearBelow = shown ? guilty : 0;
   const total = ctx.series.patches.length;
   return ctx.checkPatches.flatMap(({ index, patchworkId }) =>
     lines
-      .map((l) => (guilty && index < guilty ? clearedBefore(l, guilty, total) : l))
+      .map((l) => (index < clearBelow ? clearedBefore(l, clearBelow, total) : l))
       .map((l) => ({
         patchId: patchworkId,
         context: l.context,

@@ -33,7 +33,7 @@ export function attachPatchwork(db: Db, link: PatchworkLink): number | undefined
   db.transaction(() => {
     // Patchwork's id is unique: if an earlier mis-assembly claimed it, move it.
     db.prepare(
-      'UPDATE series SET patchwork_id = NULL, patchwork_url = NULL WHERE patchwork_id = ? AND id != ?',
+      'UPDATE series SET patchwork_id = NULL, patchwork_url = NULL, patchwork_delegate = NULL WHERE patchwork_id = ? AND id != ?',
     ).run(link.seriesId, found.id);
     db.prepare(
       'UPDATE series SET patchwork_id = ?, patchwork_url = ?, patchwork_delegate = coalesce(?, patchwork_delegate) WHERE id = ?',

@@ -6,7 +6,7 @@ export interface HttpOptions {
   headers?: Record<string, string>;
   body?: string;
   timeoutMs: number;
-  /** Attempts in total (first try included) for 5xx, timeouts and connection resets. */
+  /** Attempts in total (first try included) for 5xx, 429, timeouts and connection resets. */
   attempts?: number;
   /** First backoff step; doubles each retry, ±50 % jitter. */
   backoffMs?: number;

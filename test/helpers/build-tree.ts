@@ -77,7 +77,6 @@ export function realTreeTarget(cache: string): BuildTarget {
   };
 }
 
-/** Objects kbuild recompiles on every relink (kallsyms passes, version stamp, boot image). */
 /** The objects a kernel build log shows compiled, without kbuild's relink of vmlinux. */
 export function compiledBeyondRelink(logPath: string): string[] {
   return touchedObjects(readFileSync(logPath, 'utf8'));

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PatchworkSource } from '../../src/config/sections/sources.js';
 import { silentLogger } from '../../src/log.js';
 import { seriesForApply } from '../../src/pipeline/apply/from-store.js';
-import { listSeries, type StoredSeries } from '../../src/series/store.js';
+import { listSeries, loadSeries, type StoredSeries } from '../../src/series/store.js';
+import { fetchPatchworkSeries } from '../../src/sources/patchwork/fetch-series.js';
 import { createPatchworkPoller } from '../../src/sources/patchwork/poller.js';
 import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
 import { loreMails, newStore, type TestStore } from '../helpers/sources-store.js';
@@ -55,6 +56,17 @@ describe('Patchwork source against the fake', () => {
     expect(pw.requests).toHaveLength(1);
     expect(pw.requests[0]?.url.searchParams.get('since')).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+$/);
     expect(pw.requests.every((q) => q.url.pathname.endsWith('/'))).toBe(true);
+  });
+
+  it('bpfci test <series-id> stores the series with its delegate too', async () => {
+    store = newStore();
+    const added = v2Series(pw, { delegate: 'admin' });
+    const config = PatchworkSource.parse({ url: pw.apiUrl, project: 'netdevbpf' });
+    const id = await fetchPatchworkSeries(store.ctx, config, added.seriesId);
+    expect(loadSeries(store.db, id)).toMatchObject({
+      patchworkId: added.seriesId,
+      patchworkDelegate: 'admin',
+    });
   });
 
   it('skips series in ignored states and outside the delegate filter, once', async () => {

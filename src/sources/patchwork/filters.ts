@@ -33,3 +33,15 @@ export function filterSeries(
   }
   return undefined;
 }
+
+/**
+ * The series' delegate for routing: one the delegate filter admitted it on, else the
+ * first patch's that has one (patches of one series are normally delegated together).
+ */
+export function seriesDelegate(patches: PwPatch[], wanted: string[] = []): string | undefined {
+  const delegates = patches.flatMap((p) => (p.delegate ? [p.delegate] : []));
+  const admitted = delegates.find(
+    (d) => wanted.includes(d.username) || wanted.includes(String(d.id)),
+  );
+  return (admitted ?? delegates[0])?.username;
+}

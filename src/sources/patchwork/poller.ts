@@ -5,7 +5,7 @@ import { getCursor, setCursor } from '../cursor.js';
 import { httpPoller, type RequestCount } from '../http-poller.js';
 import { addIngest, type Poller, type PollReport, type SourceContext } from '../types.js';
 import { PatchworkClient } from './client.js';
-import { filterSeries } from './filters.js';
+import { filterSeries, seriesDelegate } from './filters.js';
 import { PwEvent, PwPatch, PwSeries } from './schema.js';
 import { markEvent, seenEvent } from './seen.js';
 import { downloadPatchworkSeries, storeDownloadedSeries } from './store-series.js';
@@ -93,7 +93,7 @@ async function handleEvent(
   }
   const raws = await downloadPatchworkSeries(client, series);
   ctx.db.transaction(() => {
-    const delegate = patches.find((p) => p.delegate)?.delegate?.username;
+    const delegate = seriesDelegate(patches, config.delegates);
     const { storeId, ingest, known } = storeDownloadedSeries(ctx, series, raws, SOURCE, delegate);
     report.duplicates += known;
     addIngest(report, ingest);

@@ -8,7 +8,8 @@ import { knownMessageIds } from '../cursor.js';
 import { rawMessageId } from '../raw-message-id.js';
 import type { SourceContext } from '../types.js';
 import type { PatchworkClient } from './client.js';
-import type { PwSeries } from './schema.js';
+import { seriesDelegate } from './filters.js';
+import { PwPatch, type PwSeries } from './schema.js';
 
 export interface StoredPatchworkSeries {
   storeId: number;
@@ -72,12 +73,14 @@ export function storeDownloadedSeries(
   })();
 }
 
-/** Downloads and stores one series (`bpfci test <series-id>`). */
+/** Downloads and stores one series (`bpfci test <series-id>`), with its delegate. */
 export async function storePatchworkSeries(
   ctx: SourceContext,
   client: PatchworkClient,
   series: PwSeries,
   source: string,
 ): Promise<StoredPatchworkSeries> {
-  return storeDownloadedSeries(ctx, series, await downloadPatchworkSeries(client, series), source);
+  const patches = await client.getAll('patches/', PwPatch, { series: String(series.id) });
+  const raws = await downloadPatchworkSeries(client, series);
+  return storeDownloadedSeries(ctx, series, raws, source, seriesDelegate(patches));
 }

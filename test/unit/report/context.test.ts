@@ -159,6 +159,29 @@ describe('report context and checks', () => {
     ]);
     expect(progs[0]?.description).toBe('passes here; fails from patch 2/3');
     expect(progs[1]?.description).toMatch(/bpf_cookie\/perf_event/);
+
+    // Only the last patch with a Patchwork id gets checks, and it is before the guilty
+    // one: clearing it would show the failing series all green.
+    const config = reportConfig();
+    config.report.checks.patches = 'last';
+    const s = series();
+    const unknown = {
+      ...s,
+      patches: s.patches.map((p) => (p.index === 3 ? { ...p, patchworkId: null } : p)),
+    };
+    const lastOnly = renderChecks(
+      buildReportContext(
+        config,
+        {
+          runId: 1,
+          series: unknown,
+          verdict: { ...SCENARIOS['new-failure'], guiltyPatch: 3 } as never,
+          runUrl: RUN_URL,
+        },
+        NOW,
+      ),
+    ).filter((c) => c.context === 'bpfci-test_progs-x86_64');
+    expect(lastOnly.map((c) => [c.patchId, c.state])).toEqual([[6, 'fail']]);
   });
 
   it('refuses a run URL Patchwork would reject', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../../src/sources/http.js';
 import { nextLink, PatchworkClient } from '../../../src/sources/patchwork/client.js';
-import { filterSeries } from '../../../src/sources/patchwork/filters.js';
+import { filterSeries, seriesDelegate } from '../../../src/sources/patchwork/filters.js';
 import { naiveUtc } from '../../../src/sources/patchwork/poller.js';
 import type { PwPatch, PwSeries } from '../../../src/sources/patchwork/schema.js';
 import { rawMessageId } from '../../../src/sources/raw-message-id.js';
@@ -77,6 +77,13 @@ describe('filterSeries', () => {
     expect(filterSeries({ ...series, received_all: false }, [patch('new')], cfg)).toBe(
       'incomplete',
     );
+  });
+
+  it('routes by the delegate the filter admitted, else by the first one set', () => {
+    const mixed = [patch('new'), patch('new', 'netdev'), patch('new', 'bpf')];
+    expect(seriesDelegate(mixed, ['bpf'])).toBe('bpf');
+    expect(seriesDelegate(mixed)).toBe('netdev');
+    expect(seriesDelegate([patch('new')])).toBeUndefined();
   });
 });
 
