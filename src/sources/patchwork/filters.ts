@@ -24,14 +24,17 @@ export function filterSeries(
   if (patches.length > 0 && patches.every((p) => config.ignoreStates.includes(p.state))) {
     return `state ${[...new Set(patches.map((p) => p.state))].join(',')} is ignored`;
   }
-  if (config.delegates.length > 0) {
-    const wanted = new Set(config.delegates);
-    const hit = patches.some(
-      (p) => p.delegate && (wanted.has(p.delegate.username) || wanted.has(String(p.delegate.id))),
-    );
-    if (!hit) return `delegate not in ${config.delegates.join(',')}`;
+  if (config.delegates.length > 0 && !admittedDelegate(patches, config.delegates)) {
+    return `delegate not in ${config.delegates.join(',')}`;
   }
   return undefined;
+}
+
+/** The first patch delegate named in `wanted`, by username or numeric id. */
+function admittedDelegate(patches: PwPatch[], wanted: string[]): PwPatch['delegate'] | undefined {
+  return patches
+    .map((p) => p.delegate)
+    .find((d) => d && (wanted.includes(d.username) || wanted.includes(String(d.id))));
 }
 
 /**
@@ -39,9 +42,6 @@ export function filterSeries(
  * first patch's that has one (patches of one series are normally delegated together).
  */
 export function seriesDelegate(patches: PwPatch[], wanted: string[] = []): string | undefined {
-  const delegates = patches.flatMap((p) => (p.delegate ? [p.delegate] : []));
-  const admitted = delegates.find(
-    (d) => wanted.includes(d.username) || wanted.includes(String(d.id)),
-  );
-  return (admitted ?? delegates[0])?.username;
+  const any = patches.find((p) => p.delegate)?.delegate;
+  return (admittedDelegate(patches, wanted) ?? any)?.username;
 }
