@@ -1,13 +1,16 @@
+import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from '../../context.js';
 import { BotError } from '../../errors.js';
+import type { SuiteSpec } from '../stages.js';
 import type { BuildResult } from '../types.js';
 import { requireTools } from './env.js';
 import { head, prepareDirs } from './kernel.js';
-import { makeJobs, runMake } from './make.js';
+import { ccacheAvailable, makeJobs, runMake } from './make.js';
 import { buildOutcome } from './outcome.js';
 import { type BuildProgress, progressTracker } from './progress.js';
 import { type BuildProfile, type BuildTarget, selftestsDir, vmlinuxPath } from './target.js';
+import { dropStaleTestmod, stableHeader } from './vmlinux-header.js';
 
 export interface SelftestsOptions {
   profile: BuildProfile;
@@ -15,27 +18,34 @@ export interface SelftestsOptions {
   signal?: AbortSignal;
   onProgress?: (p: BuildProgress) => void;
   baseSha?: string;
-  /** Runner names to build; default per profile (see defaultSelftestTargets). */
+  /** Runner names to build; default: what the configured suites run (selftestTargets). */
   targets?: string[];
 }
 
 const SELFTESTS = join('tools', 'testing', 'selftests', 'bpf');
 
 /**
- * What a profile's kernel can build: test_verifier needs no vmlinux.h, so it
- * builds against any kernel; the rest compile ~1000 BPF objects against the
- * kernel's BTF, which only the selftests config has the types for.
+ * The selftests runners a profile builds for the configured suites. test_verifier
+ * needs no vmlinux.h, so it builds against any kernel; the rest compile ~1000 BPF
+ * objects against the kernel's BTF, which only the selftests config has the types
+ * for. A flavour (test_progs-no_alu32) is built only when a suite runs it.
  */
-export function defaultSelftestTargets(profile: BuildProfile): string[] {
-  return profile === 'minimal'
-    ? ['test_verifier']
-    : ['test_verifier', 'test_progs', 'test_progs-no_alu32', 'test_maps'];
+export function selftestTargets(profile: BuildProfile, suites: SuiteSpec[]): string[] {
+  if (profile === 'minimal') return ['test_verifier'];
+  const out = new Set<string>();
+  for (const s of suites) {
+    if (s.kind === 'test_progs') out.add(s.binary ?? 'test_progs');
+    if (s.kind === 'test_verifier' || s.kind === 'test_maps') out.add(s.kind);
+  }
+  return out.size ? [...out] : ['test_verifier'];
 }
 
 /**
  * Builds the BPF selftests for the kernel in target.buildDir, output in
  * selftestsDir(target). Run it after EVERY kernel build: pahole gives vmlinux
  * new BTF ids each time and a stale bpf_testmod.ko fails every test using it.
+ * Only bpf_testmod.ko has to follow every relink, though: the ~1000 BPF objects
+ * depend on vmlinux.h, which is replaced only when its text changes (stableHeader).
  *
  * The selftests Makefile writes into its own directory (verifier/tests.h,
  * bpf_testmod/*.o) even with OUTPUT=, and the lane's tree is read-only in the
@@ -49,42 +59,62 @@ export async function buildSelftests(
   target: BuildTarget,
   opts: SelftestsOptions,
 ): Promise<BuildResult> {
-  const clang = ctx.config.build.clang;
-  requireTools([clang, 'llc', 'make', 'rsync', ctx.config.build.cc]);
+  const { cc, clang } = ctx.config.build;
+  requireTools([clang, 'llc', 'make', 'rsync', cc]);
   const out = selftestsDir(target);
   const mirror = join(target.buildDir, 'bpfci-selftests-src');
   await prepareDirs(ctx, target, [out, mirror]);
   const treeDir = join(target.srcDir, SELFTESTS);
   const progress = progressTracker('sync', opts.onProgress);
   opts.onProgress?.(progress.current());
-  const sync = await runMake(ctx, target, {
-    program: 'rsync',
-    args: ['-a', '--delete', '--filter=:- .gitignore', `${treeDir}/`, `${mirror}/`],
-    cwd: target.buildDir,
-    logFile: join(opts.logDir, 'selftests-sync.log'),
-    signal: opts.signal,
-  });
+  // The sync reads the real tree; every later step sees the mirror bound over it.
+  const step = (name: string, program: string, args: string[], cwd: string) =>
+    runMake(ctx, target, {
+      program,
+      args,
+      cwd,
+      logFile: join(opts.logDir, `selftests-${name}.log`),
+      signal: opts.signal,
+      binds: name === 'sync' ? [] : [{ path: treeDir, source: mirror, mode: 'rw' }],
+    });
+  const sync = await step(
+    'sync',
+    'rsync',
+    ['-a', '--delete', '--filter=:- .gitignore', `${treeDir}/`, `${mirror}/`],
+    target.buildDir,
+  );
   if (sync.exitCode !== 0) {
     throw new BotError('EXEC_FAILED', `mirroring ${treeDir} failed (rsync exit ${sync.exitCode})`);
   }
-  const targets = (opts.targets ?? defaultSelftestTargets(opts.profile)).map((t) => join(out, t));
+  linkUrandomLib(mirror, out);
+  const targets = opts.targets ?? selftestTargets(opts.profile, ctx.config.suites);
+  const useCcache = ccacheAvailable();
+  const make = [
+    '-C',
+    treeDir,
+    `OUTPUT=${out}`,
+    `KDIR=${target.buildDir}`,
+    `CLANG=${clang}`,
+    `CC=${useCcache ? `ccache ${cc}` : cc}`,
+    `-j${makeJobs(ctx)}`,
+  ];
+  let btf = [`VMLINUX_BTF=${vmlinuxPath(target)}`];
+  if (targets.some((t) => t !== 'test_verifier')) {
+    const header = await stableHeader(ctx, target, out, (name, program, args) =>
+      step(name, program, program === 'make' ? [...args, `-j${makeJobs(ctx)}`] : args, treeDir),
+    );
+    if (header) btf = [`VMLINUX_BTF=${header}`, `VMLINUX_H=${header}`];
+    dropStaleTestmod(target, out);
+  }
   const logPath = join(opts.logDir, 'selftests.log');
   const run = await runMake(ctx, target, {
-    args: [
-      '-C',
-      treeDir,
-      `OUTPUT=${out}`,
-      `VMLINUX_BTF=${vmlinuxPath(target)}`,
-      `KDIR=${target.buildDir}`,
-      `CLANG=${clang}`,
-      `-j${makeJobs(ctx)}`,
-      ...targets,
-    ],
+    args: [...make, ...btf, ...targets.map((t) => join(out, t))],
     cwd: treeDir,
     logFile: logPath,
     signal: opts.signal,
     onLine: progress.onLine,
     binds: [{ path: treeDir, source: mirror, mode: 'rw' }],
+    useCcache,
   });
   const { warningList: _w, ...result } = buildOutcome({
     target: 'selftests',
@@ -96,4 +126,17 @@ export async function buildSelftests(
     baseSha: opts.baseSha,
   });
   return result;
+}
+
+/**
+ * 6.1's Makefile links urandom_read against `liburandom_read.so` relative to its
+ * own directory, not $(OUTPUT) (upstream later switched to -L$(OUTPUT)), so with
+ * OUTPUT= the link fails with "no such file or directory: 'liburandom_read.so'".
+ * A link in the mirror to the OUTPUT copy makes that path resolve; newer trees never
+ * look at it. rsync --delete removes it on every sync, so it is made after each.
+ */
+function linkUrandomLib(mirror: string, out: string): void {
+  const link = join(mirror, 'liburandom_read.so');
+  rmSync(link, { force: true });
+  symlinkSync(join(out, 'liburandom_read.so'), link);
 }
