@@ -10,7 +10,7 @@ import { ccacheAvailable, makeJobs, runMake } from './make.js';
 import { buildOutcome } from './outcome.js';
 import { type BuildProgress, progressTracker } from './progress.js';
 import { type BuildProfile, type BuildTarget, selftestsDir, vmlinuxPath } from './target.js';
-import { dropStaleTestmod, stableHeader } from './vmlinux-header.js';
+import { dropStaleTestmod, type SandboxStep, stableHeader } from './vmlinux-header.js';
 
 export interface SelftestsOptions {
   profile: BuildProfile;
@@ -67,29 +67,32 @@ export async function buildSelftests(
   const treeDir = join(target.srcDir, SELFTESTS);
   const progress = progressTracker('sync', opts.onProgress);
   opts.onProgress?.(progress.current());
-  // The sync reads the real tree; every later step sees the mirror bound over it.
-  const step = (name: string, program: string, args: string[], cwd: string) =>
-    runMake(ctx, target, {
-      program,
-      args,
-      cwd,
-      logFile: join(opts.logDir, `selftests-${name}.log`),
-      signal: opts.signal,
-      binds: name === 'sync' ? [] : [{ path: treeDir, source: mirror, mode: 'rw' }],
-    });
-  const sync = await step(
-    'sync',
-    'rsync',
-    ['-a', '--delete', '--filter=:- .gitignore', `${treeDir}/`, `${mirror}/`],
-    target.buildDir,
-  );
+  const sync = await runMake(ctx, target, {
+    program: 'rsync',
+    args: ['-a', '--delete', '--filter=:- .gitignore', `${treeDir}/`, `${mirror}/`],
+    cwd: target.buildDir,
+    logFile: join(opts.logDir, 'selftests-sync.log'),
+    signal: opts.signal,
+  });
   if (sync.exitCode !== 0) {
     throw new BotError('EXEC_FAILED', `mirroring ${treeDir} failed (rsync exit ${sync.exitCode})`);
   }
   linkUrandomLib(mirror, out);
-  const targets = opts.targets ?? selftestTargets(opts.profile, ctx.config.suites);
   const useCcache = ccacheAvailable();
+  /** One command in the sandbox, in the selftests dir with the mirror bound over it. */
+  const inMirror: SandboxStep = (logName, argv, onLine) =>
+    runMake(ctx, target, {
+      program: argv[0],
+      args: argv.slice(1),
+      cwd: treeDir,
+      logFile: join(opts.logDir, logName),
+      signal: opts.signal,
+      binds: [{ path: treeDir, source: mirror, mode: 'rw' }],
+      useCcache,
+      ...(onLine ? { onLine } : {}),
+    });
   const make = [
+    'make',
     '-C',
     treeDir,
     `OUTPUT=${out}`,
@@ -98,24 +101,19 @@ export async function buildSelftests(
     `CC=${useCcache ? `ccache ${cc}` : cc}`,
     `-j${makeJobs(ctx)}`,
   ];
+  const targets = opts.targets ?? selftestTargets(opts.profile, ctx.config.suites);
   let btf = [`VMLINUX_BTF=${vmlinuxPath(target)}`];
   if (targets.some((t) => t !== 'test_verifier')) {
-    const header = await stableHeader(ctx, target, out, (name, program, args) =>
-      step(name, program, program === 'make' ? [...args, `-j${makeJobs(ctx)}`] : args, treeDir),
-    );
+    const header = await stableHeader(ctx, target, [...make, ...btf], inMirror);
     if (header) btf = [`VMLINUX_BTF=${header}`, `VMLINUX_H=${header}`];
-    dropStaleTestmod(target, out);
+    dropStaleTestmod(target);
   }
   const logPath = join(opts.logDir, 'selftests.log');
-  const run = await runMake(ctx, target, {
-    args: [...make, ...btf, ...targets.map((t) => join(out, t))],
-    cwd: treeDir,
-    logFile: logPath,
-    signal: opts.signal,
-    onLine: progress.onLine,
-    binds: [{ path: treeDir, source: mirror, mode: 'rw' }],
-    useCcache,
-  });
+  const run = await inMirror(
+    'selftests.log',
+    [...make, ...btf, ...targets.map((t) => join(out, t))],
+    progress.onLine,
+  );
   const { warningList: _w, ...result } = buildOutcome({
     target: 'selftests',
     run,

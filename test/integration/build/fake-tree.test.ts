@@ -152,6 +152,44 @@ describe('buildSelftests on the fake tree', () => {
   });
 });
 
+describe('buildSelftests: what a kernel relink costs the BPF objects', () => {
+  const MAIN_C = (types: string) =>
+    `int helper(int x);\nconst char fake_btf[] = "BTF: ${types};";\nint main(void) { return helper(0); }\n`;
+
+  it('keeps them when no BTF type changed, rebuilds bpf_testmod.ko, and links urandom_read as 6.1 does', async () => {
+    const ctx = buildContext();
+    const lane = fakeLane();
+    const logs = openTempDir('bpfci-logs-');
+    let n = 0;
+    const round = async () => {
+      const dir = join(logs, String(++n));
+      const kernel = await buildKernel(ctx, lane.target, { profile: 'selftests', logDir: dir });
+      expect(kernel.status, kernel.firstError?.message).toBe('pass');
+      const st = await buildSelftests(ctx, lane.target, {
+        profile: 'selftests',
+        logDir: dir,
+        targets: ['test_progs'],
+      });
+      expect(st.status, st.firstError?.message).toBe('pass');
+      return readFileSync(join(dir, 'selftests.log'), 'utf8');
+    };
+    const built = (log: string) =>
+      ['CLNG-BPF', 'MOD', 'urandom_read'].filter((what) => log.includes(what));
+
+    expect(built(await round())).toEqual(['CLNG-BPF', 'MOD', 'urandom_read']);
+    const header = join(selftestsDir(lane.target), 'tools', 'include', 'vmlinux.h');
+    expect(readFileSync(header, 'utf8')).toBe('BTF: struct task_struct;\n');
+
+    // A relink with the same types: vmlinux is newer, vmlinux.h's text is not.
+    lane.commit({ 'main.c': MAIN_C('struct task_struct') }, 'same types, new vmlinux');
+    expect(built(await round())).toEqual(['MOD']);
+
+    lane.commit({ 'main.c': MAIN_C('struct task_struct; struct bpf_prog') }, 'a new type');
+    expect(built(await round())).toEqual(['CLNG-BPF', 'MOD']);
+    expect(readFileSync(header, 'utf8')).toContain('struct bpf_prog');
+  });
+});
+
 describe('bpfci build --src', () => {
   it('builds kernel and selftests and prints the verdict as JSON; a broken tree exits 1', async () => {
     const ctx = buildContext();
