@@ -45,7 +45,7 @@ export function selftestTargets(profile: BuildProfile, suites: SuiteSpec[]): str
  * selftestsDir(target). Run it after EVERY kernel build: pahole gives vmlinux
  * new BTF ids each time and a stale bpf_testmod.ko fails every test using it.
  * Only bpf_testmod.ko has to follow every relink, though: the ~1000 BPF objects
- * depend on vmlinux.h, which is replaced only when its text changes (stableHeader).
+ * depend on vmlinux.h, which is replaced only when its types change (stableHeader).
  *
  * The selftests Makefile writes into its own directory (verifier/tests.h,
  * bpf_testmod/*.o) even with OUTPUT=, and the lane's tree is read-only in the

@@ -13,8 +13,8 @@ export type SandboxStep = (
 
 /**
  * Dumps vmlinux's BTF as C into a temp file and replaces bpfci-vmlinux.h only when
- * it declares other types (sameTypes). The selftests Makefile is then given this file as both
- * VMLINUX_H (what it copies to tools/include/vmlinux.h) and VMLINUX_BTF (that
+ * it declares other types (sameTypes). The selftests Makefile is then given this
+ * file as both VMLINUX_H (what it copies to tools/include/vmlinux.h) and VMLINUX_BTF (that
  * rule's prerequisite): a relink that changed no BTF type (most series) leaves
  * every BPF object, skeleton and test object alone, where make would otherwise see
  * a newer vmlinux and rebuild all ~1000 of them (1-3 minutes).
