@@ -31,7 +31,7 @@ export async function benchBoot(): Promise<BenchSection> {
     await bootAndTest(ctx, {
       kernelImage: kernel,
       suites,
-      denylist: [],
+      lists: [],
       artifactsDir: join(dir, 'warm'),
     });
     const started = Date.now();
@@ -43,7 +43,7 @@ export async function benchBoot(): Promise<BenchSection> {
     const result = await bootAndTest(ctx, {
       kernelImage: kernel,
       suites,
-      denylist: [],
+      lists: [],
       artifactsDir,
     });
     clearInterval(watch);

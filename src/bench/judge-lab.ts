@@ -74,13 +74,14 @@ export function benchStages(kernelImage: string): Stages<StoredSeries, Lane> {
       bootAndTest(ctx, {
         kernelImage: req.kernelImage,
         suites: req.suites,
-        denylist: req.denylist,
+        lists: req.lists,
         artifactsDir: req.artifactsDir,
       }),
     identity: async () => ({
       configHash: 'bench',
       toolchain: `node ${process.version}`,
       denylist: [],
+      lists: [],
     }),
   };
 }

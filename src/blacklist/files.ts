@@ -35,11 +35,21 @@ export interface ListScope {
   suite?: string;
 }
 
-/** Whether a file applies to this kernel, arch and suite, in BPF CI's merge order. */
+/** Qualifiers that name an architecture; any other qualifier names a suite. */
+export const ARCHES = new Set(['x86_64', 'aarch64', 's390x', 'riscv64', 'ppc64le']);
+
+/** The suite a file is for (`DENYLIST.test_maps`), undefined for arch and general files. */
+export function suiteOf(file: ListFileName): string | undefined {
+  return file.qualifier && !ARCHES.has(file.qualifier) ? file.qualifier : undefined;
+}
+
+/**
+ * Whether a file applies to this kernel, arch and suite, in BPF CI's merge order. Without
+ * a suite in the scope, every suite's files apply (each entry keeps its suite).
+ */
 export function appliesTo(file: ListFileName, scope: ListScope): boolean {
   if (file.version && file.version !== majorMinor(scope.kernelRelease)) return false;
-  if (file.qualifier && file.qualifier !== scope.arch && file.qualifier !== scope.suite) {
-    return false;
-  }
-  return true;
+  if (file.qualifier && ARCHES.has(file.qualifier)) return file.qualifier === scope.arch;
+  const suite = suiteOf(file);
+  return !suite || !scope.suite || suite === scope.suite;
 }

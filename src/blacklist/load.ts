@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appliesTo, type ListKind, type ListScope, parseListFileName } from './files.js';
+import { appliesTo, type ListKind, type ListScope, parseListFileName, suiteOf } from './files.js';
 import { normalizePatterns } from './match.js';
 import { type ListEntry, type ListProblem, parseList } from './parse.js';
 
@@ -16,12 +16,15 @@ export interface BlacklistRequest extends ListScope {
   isAncestor?: (commit: string) => boolean | Promise<boolean>;
 }
 
+/** An entry with what its file name scopes it to (DENYLIST.test_maps: suite test_maps). */
+export type ScopedEntry = ListEntry & { kind: ListKind; suite?: string };
+
 export interface Blacklist {
-  /** Normalized patterns for test_progs -d / -a. */
+  /** Normalized patterns for test_progs -d / -a: the general files and the scope's suite. */
   deny: string[];
   allow: string[];
-  /** Every entry still in force, with its metadata and file. */
-  entries: (ListEntry & { kind: ListKind })[];
+  /** Every entry still in force, with its metadata, file and suite. */
+  entries: ScopedEntry[];
   /** Entries dropped because their fix is in the tested base. */
   expired: ListEntry[];
   files: string[];
@@ -32,7 +35,7 @@ export async function loadBlacklist(req: BlacklistRequest): Promise<Blacklist> {
   const out: Blacklist = { deny: [], allow: [], entries: [], expired: [], files: [], problems: [] };
   // The tree's lists first, ours after: the same order as BPF CI's run-vmtest.env.
   for (const dir of [req.selftestsDir, req.dir]) {
-    for (const { path, kind } of listFiles(dir, req)) {
+    for (const { path, kind, suite } of listFiles(dir, req)) {
       const parsed = parseList(readFileSync(path, 'utf8'), path);
       out.files.push(path);
       out.problems.push(...parsed.problems);
@@ -40,25 +43,29 @@ export async function loadBlacklist(req: BlacklistRequest): Promise<Blacklist> {
         if (entry.fixedBy && req.isAncestor && (await req.isAncestor(entry.fixedBy))) {
           out.expired.push(entry);
         } else {
-          out.entries.push({ ...entry, kind });
+          out.entries.push(suite ? { ...entry, kind, suite } : { ...entry, kind });
         }
       }
     }
   }
-  out.deny = normalizePatterns(out.entries.filter((e) => e.kind === 'deny'));
-  out.allow = normalizePatterns(out.entries.filter((e) => e.kind === 'allow'));
+  const inScope = out.entries.filter((e) => !e.suite || e.suite === req.suite);
+  out.deny = normalizePatterns(inScope.filter((e) => e.kind === 'deny'));
+  out.allow = normalizePatterns(inScope.filter((e) => e.kind === 'allow'));
   return out;
 }
 
-function listFiles(dir: string | undefined, scope: ListScope): { path: string; kind: ListKind }[] {
+function listFiles(
+  dir: string | undefined,
+  scope: ListScope,
+): { path: string; kind: ListKind; suite?: string }[] {
   if (!dir || !existsSync(dir)) return [];
   return readdirSync(dir)
     .sort(byGenerality)
     .flatMap((name) => {
       const parsed = parseListFileName(name);
-      return parsed && appliesTo(parsed, scope)
-        ? [{ path: join(dir, name), kind: parsed.kind }]
-        : [];
+      if (!parsed || !appliesTo(parsed, scope)) return [];
+      const suite = suiteOf(parsed);
+      return [{ path: join(dir, name), kind: parsed.kind, ...(suite ? { suite } : {}) }];
     });
 }
 

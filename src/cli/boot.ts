@@ -26,13 +26,16 @@ export function registerBoot(program: Command): void {
     .argument('<kernel-image>', 'bzImage to boot (a bpfci build, or e.g. /boot/vmlinuz-*)')
     .description('boot a kernel in QEMU with the host root, run suites, print per-test results')
     .option('--suites <names>', 'comma-separated suite names from the config (default: all)')
-    .option('--selftests <dir>', 'tools/testing/selftests/bpf of the tree (its DENYLIST is merged)')
+    .option('--selftests <dir>', 'the built selftests (a bpfci build: <build>/bpfci-selftests)')
     .option('--release <release>', 'kernel release, when it cannot be read from the image')
     .option(
       '--artifacts <dir>',
       'where console.log and results go (default: state/runs/boot-<time>)',
     )
-    .option('--tree <git-dir>', 'tested tree: deny-list entries fixed in its HEAD expire')
+    .option(
+      '--tree <git-dir>',
+      'tested tree: its selftests DENYLIST*/ALLOWLIST* are merged, entries fixed in its HEAD expire',
+    )
     .option('--json', 'print the BootResult as JSON')
     .action(
       action(async (image: string, flags: BootFlags) => {
@@ -48,7 +51,9 @@ export function registerBoot(program: Command): void {
           const lists = await loadBlacklist({
             dir: BLACKLIST_DIR,
             arch: ctx.config.vm.arch,
-            ...(flags.selftests ? { selftestsDir: resolve(flags.selftests) } : {}),
+            ...(flags.tree
+              ? { selftestsDir: join(resolve(flags.tree), 'tools/testing/selftests/bpf') }
+              : {}),
             ...(release ? { kernelRelease: release } : {}),
             ...(flags.tree ? { isAncestor: gitIsAncestor(resolve(flags.tree)) } : {}),
           });
@@ -57,8 +62,7 @@ export function registerBoot(program: Command): void {
             ...(release ? { kernelRelease: release } : {}),
             ...(flags.selftests ? { selftestsDir: flags.selftests } : {}),
             suites,
-            denylist: lists.deny,
-            allowlist: lists.allow,
+            lists: lists.entries,
             artifactsDir: flags.artifacts ?? join(ctx.stateDir, 'runs', `boot-${Date.now()}`),
             signal: controller.signal,
           });

@@ -17,7 +17,8 @@ export const Config = z
     routing: Routing.optional(),
     build: Build.prefault({}),
     vm: Vm.prefault({}),
-    suites: z.array(Suite).prefault([{ name: 'test_verifier', kind: 'test_verifier' }]),
+    /** Default: the battery for the build profile (defaultSuites). */
+    suites: z.array(Suite).optional(),
     judge: Judge.prefault({}),
     report: Report.prefault({}),
     daemon: Daemon.prefault({}),
@@ -25,6 +26,17 @@ export const Config = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    // The minimal profile's kernel has no BTF for the selftests' BPF objects and no
+    // bpf_testmod: only test_verifier (and own commands) can run on it.
+    (cfg.suites ?? []).forEach((s, i) => {
+      if (cfg.build.profile === 'minimal' && NEEDS_SELFTESTS_PROFILE.has(s.kind)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['suites', i, 'kind'],
+          message: `${s.kind} needs build.profile selftests (the minimal kernel cannot run it)`,
+        });
+      }
+    });
     const trees = new Set(Object.keys(cfg.trees));
     const known = (name: string, path: (string | number)[]) => {
       if (!trees.has(name))
@@ -38,6 +50,22 @@ export const Config = z
     cfg.routing.fallback.forEach((t, i) => {
       known(t, ['routing', 'fallback', i]);
     });
-  });
+  })
+  .transform((cfg) => ({ ...cfg, suites: cfg.suites ?? defaultSuites(cfg.build.profile) }));
+
+const NEEDS_SELFTESTS_PROFILE = new Set(['test_progs', 'test_maps', 'veristat']);
+
+/**
+ * What runs when the config names no suites: BPF CI's battery on the selftests profile
+ * (test_progs, test_verifier, test_maps and the veristat gate), test_verifier alone on
+ * the minimal one.
+ */
+export function defaultSuites(profile: 'minimal' | 'selftests'): z.infer<typeof Suite>[] {
+  const kinds =
+    profile === 'minimal'
+      ? (['test_verifier'] as const)
+      : (['test_progs', 'test_verifier', 'test_maps', 'veristat'] as const);
+  return kinds.map((kind) => Suite.parse({ name: kind, kind }));
+}
 
 export type Config = z.infer<typeof Config>;

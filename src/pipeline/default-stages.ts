@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BLACKLIST_DIR, gitIsAncestor } from '../blacklist/ancestry.js';
 import { treeKernelVersion } from '../blacklist/for-run.js';
 import { loadBlacklist } from '../blacklist/load.js';
+import { listsKey } from '../blacklist/suite-lists.js';
 import type { AppContext } from '../context.js';
 import { runCommand } from '../exec/run.js';
 import type { Lane } from '../lanes/lane.js';
@@ -55,7 +56,8 @@ async function identityOf(ctx: AppContext, lane: Lane, baseSha: string): Promise
   return {
     configHash: hash.digest('hex'),
     toolchain: await toolchain(cfg.cc, cfg.clang),
-    denylist: lists.deny,
+    denylist: listsKey(lists.entries),
+    lists: lists.entries,
   };
 }
 

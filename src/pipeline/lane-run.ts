@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ScopedEntry } from '../blacklist/load.js';
 import type { AppContext } from '../context.js';
 import { createRun, finishRun, type RunKind, setRunArtifacts } from '../db/runs.js';
 import { recordObservations } from '../db/stability.js';
@@ -21,14 +22,17 @@ export interface LaneSession<
   applied: ApplyResult;
   series: S;
   suites: SuiteSpec[];
-  denylist: string[];
+  lists: ScopedEntry[];
   retry: RetryPolicy;
   slot: SlotFn;
   signal?: AbortSignal;
   /** Patches of the series the lane's worktree holds (0 = the base). */
   at: number;
-  /** Patches the build dir's kernel was built from, when it matches a state. */
-  built?: { at: number; output: Built };
+  /**
+   * Patches the build dir's kernel was built from, when it matches a state, and the
+   * test_verifier numbers its run printed (numbers hold within one build only).
+   */
+  built?: { at: number; output: Built; numbers?: Map<string, number> };
 }
 
 export type LaneRun = { runId: number; builds: BuildResult[] } & (
@@ -122,16 +126,21 @@ async function execute<S extends RunnableSeries, L extends HeldLane>(
       return { kind: 'build-failed', builds };
     s.built = { at: k, output: built.value };
   }
-  const output = s.built.output;
+  const built = s.built;
+  const output = built.output;
+  // A targeted run boots only the suites that hold the tests it checks.
+  const suites = only ? s.suites.filter((x) => only[x.name]?.length) : s.suites;
+  const verifierRanges = only ? rangesOf(suites, only, built.numbers) : undefined;
   const booted = await withInfraRetry(
     () =>
       s.slot('vm', () =>
         s.stages.bootAndTest(s.ctx, {
           kernelImage: output.kernelImage,
           selftestsDir: output.selftestsDir,
-          suites: s.suites,
-          only,
-          denylist: s.denylist,
+          suites,
+          ...(only ? { only } : {}),
+          ...(verifierRanges ? { verifierRanges } : {}),
+          lists: s.lists,
           artifactsDir: join(dir, 'boot'),
           signal: s.signal,
         }),
@@ -139,6 +148,7 @@ async function execute<S extends RunnableSeries, L extends HeldLane>(
     bootInfraReason,
     s.retry,
   );
+  if (booted.ok && !only) built.numbers = verifierNumbers(booted.value);
   if (booted.ok)
     return { kind: 'tested', tests: observationsOf(booted.value), boot: booted.value, builds };
   if (booted.last?.status === 'no-boot') {
@@ -146,4 +156,41 @@ async function execute<S extends RunnableSeries, L extends HeldLane>(
     return { kind: 'no-boot', reason: booted.reason, tests, builds };
   }
   return { kind: 'infra', reason: booted.reason, builds };
+}
+
+/** `suite/name` → test_verifier's `#n`, from a full run of one build. */
+function verifierNumbers(boot: BootResult): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const suite of boot.suites) {
+    if (suite.kind !== 'test_verifier') continue;
+    for (const t of suite.tests)
+      if (t.number !== undefined) out.set(`${suite.suite}/${t.name}`, t.number);
+  }
+  return out;
+}
+
+/**
+ * test_verifier's `[from to]` for the tests asked about, when this build's run numbered
+ * all of them: one range from the lowest to the highest (the binary takes one range).
+ * Unknown numbers (a bisection probe builds a state that never ran) mean a full run.
+ */
+function rangesOf(
+  suites: SuiteSpec[],
+  only: Record<string, string[]>,
+  numbers: Map<string, number> | undefined,
+): Record<string, [number, number]> | undefined {
+  if (!numbers) return undefined;
+  const out: Record<string, [number, number]> = {};
+  for (const suite of suites) {
+    if (suite.kind !== 'test_verifier') continue;
+    // A repeated description's " (2)" suffix counts from the start of the run: a range
+    // run would name it differently, so it needs the full run.
+    const names = only[suite.name] ?? [];
+    if (names.some((n) => / \(\d+\)$/.test(n))) continue;
+    const nums = names.map((n) => numbers.get(`${suite.name}/${n}`));
+    if (!nums.length || nums.some((n) => n === undefined)) continue;
+    const known = nums as number[];
+    out[suite.name] = [Math.min(...known), Math.max(...known)];
+  }
+  return Object.keys(out).length ? out : undefined;
 }

@@ -82,7 +82,7 @@ async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
       applied,
       series,
       suites: ctx.config.suites,
-      denylist: identity.denylist,
+      lists: identity.lists,
       retry: {
         retries: judge.infraRetries,
         backoffMs: judge.infraBackoffSeconds * 1000,

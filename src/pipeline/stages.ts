@@ -1,3 +1,4 @@
+import type { ScopedEntry } from '../blacklist/load.js';
 import type { Config } from '../config/schema.js';
 import type { AppContext } from '../context.js';
 import type { ApplyResult, BootResult, BuildResult } from './types.js';
@@ -40,7 +41,9 @@ export interface BootRequest {
   suites: SuiteSpec[];
   /** Run only these tests, per suite (reruns and bisection). */
   only?: Record<string, string[]>;
-  denylist: string[];
+  /** test_verifier suites: the `[from to]` numbers of their `only` tests in this build. */
+  verifierRanges?: Record<string, [number, number]>;
+  lists: ScopedEntry[];
   artifactsDir: string;
   signal?: AbortSignal;
 }
@@ -49,7 +52,10 @@ export interface BootRequest {
 export interface BaselineIdentity {
   configHash: string;
   toolchain: string;
+  /** Every deny/allow entry in force (listsKey form, for the baseline key)… */
   denylist: string[];
+  /** …and the entries themselves, for the boots. */
+  lists: ScopedEntry[];
 }
 
 export interface Stages<S extends RunnableSeries = RunnableSeries, L extends HeldLane = HeldLane> {

@@ -79,6 +79,21 @@ export interface TestResult {
   name: string;
   status: TestStatus;
   excerpt?: string;
+  /**
+   * test_verifier's `#n`: only meaningful within the run of one build (a series that adds
+   * tests shifts the numbers), used to rerun it as `test_verifier n n`.
+   */
+  number?: number;
+}
+
+/** A test a deny list removed: shown as denied, never judged. */
+export interface DeniedTest {
+  name: string;
+  /** The list entry that removed it, and where it is written. */
+  pattern: string;
+  source: string;
+  reason?: string;
+  link?: string;
 }
 
 export interface SuiteResult {
@@ -94,6 +109,12 @@ export interface SuiteResult {
   reason?: string;
   /** The suite ran past its timeout and was killed in the guest. */
   timedOut?: boolean;
+  /** Tests the merged deny lists removed (test_progs -d, or filtered out after the run). */
+  denied?: DeniedTest[];
+  /** Tests that could not run for a reason outside the series (a missing guest tool). */
+  infraTests?: { name: string; reason: string }[];
+  /** Problems worth a look that fail nothing: a deny entry that names no test. */
+  warnings?: string[];
 }
 
 export interface Crash {

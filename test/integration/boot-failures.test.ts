@@ -14,7 +14,7 @@ async function boot(vm: Record<string, unknown>, suites: ReturnType<typeof comma
   const result = await bootAndTest(vmContext(vm), {
     kernelImage: debianKernel(),
     suites,
-    denylist: [],
+    lists: [],
     artifactsDir,
   });
   return { result, artifactsDir };

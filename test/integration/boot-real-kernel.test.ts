@@ -55,7 +55,7 @@ describe('a kernel built by bpfci', () => {
       kernelImage: kernelImagePath(target),
       selftestsDir: selftestsDir(target),
       suites: [Suite.parse({ name: 'test_verifier', kind: 'test_verifier', timeoutSeconds: 600 })],
-      denylist: [],
+      lists: [],
       artifactsDir: mkdtempSync(join(tmpdir(), 'bpfci-boot-')),
     });
     expect(result.reason).toBeUndefined();

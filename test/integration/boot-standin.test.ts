@@ -29,7 +29,7 @@ describe('boot Debian kernel, stand-in suites printing real selftests output', (
         standIn('verifier', 'test_verifier', 'test_verifier-6.1-full.txt', 0),
         Suite.parse({ name: 'uname', kind: 'command', argv: ['uname', '-r'] }),
       ],
-      denylist: [],
+      lists: [],
       artifactsDir,
     });
     expect(result.reason).toBeUndefined();

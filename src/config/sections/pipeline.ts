@@ -40,8 +40,11 @@ export const Vm = z.object({
 export const Suite = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_-]+$/),
-    kind: z.enum(['test_progs', 'test_verifier', 'test_maps', 'kselftest', 'command']),
-    /** For test_progs: allow patterns (-a); empty means every test. */
+    kind: z.enum(['test_progs', 'test_verifier', 'test_maps', 'veristat', 'kselftest', 'command']),
+    /**
+     * For test_progs: allow patterns (-a); empty means every test. For veristat: object
+     * file globs; empty means the tree's veristat.cfg (BPF CI's list of complex objects).
+     */
     allow: z.array(z.string()).default([]),
     /** For test_progs: deny patterns (-d) on top of the merged deny lists. */
     deny: z.array(z.string()).default([]),
@@ -55,6 +58,8 @@ export const Suite = z
     /** How a command suite's output is read; default: its exit code is one result. */
     parser: z.enum(['test_progs', 'test_verifier', 'test_maps', 'tap', 'exit-code']).optional(),
     timeoutSeconds: Seconds.optional(),
+    /** For veristat: growth in processed instructions or states that warns, in percent. */
+    growthPercent: z.number().positive().default(10),
   })
   .refine((s) => !['command', 'kselftest'].includes(s.kind) || (s.argv?.length ?? 0) > 0, {
     message: 'argv is required for command and kselftest suites',

@@ -1,14 +1,17 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ScopedEntry } from '../../blacklist/load.js';
+import { listsForSuite, patternsOf } from '../../blacklist/suite-lists.js';
 import type { AppContext } from '../../context.js';
 import { BotError } from '../../errors.js';
 import { testProgsFeatures } from '../suites/features.js';
 import { type GuestCommand, guestCommand, type SuiteConfig } from '../suites/guest-command.js';
-import type { BootResult, Crash, SuiteResult } from '../types.js';
+import { veristatObjects } from '../suites/veristat-objects.js';
+import type { BootResult, Crash } from '../types.js';
 import { probeAccel } from './accel.js';
 import { collectSuite } from './collect.js';
 import { detectCrashes } from './crash.js';
-import { missingGuestTools } from './guest-tools.js';
+import { blameMissingTools, missingGuestTools } from './guest-tools.js';
 import { ensureInitramfs, GUEST_DIR, modulesDirFor } from './initramfs.js';
 import { GUEST_SELFTESTS, GUEST_SHARE, jobScript } from './job-script.js';
 import { kernelReleaseOf } from './kernel-release.js';
@@ -23,8 +26,10 @@ export interface BootRequest {
   suites: SuiteConfig[];
   /** Restrict a suite to named tests (flaky reruns, bisection). */
   only?: Record<string, string[]>;
-  denylist: string[];
-  allowlist?: string[];
+  /** test_verifier suites: the `[from to]` numbers of their `only` tests in this build. */
+  verifierRanges?: Record<string, [number, number]>;
+  /** Every deny/allow entry of the run; each suite takes the ones that apply to it. */
+  lists: ScopedEntry[];
   /** Everything of this run goes here: console.log, share/ (job, outputs), qemu.stderr. */
   artifactsDir: string;
   signal?: AbortSignal;
@@ -48,20 +53,33 @@ export async function bootAndTest(ctx: AppContext, req: BootRequest): Promise<Bo
   const vm = ctx.config.vm;
   const suiteTimeout = (s: SuiteConfig): number => s.timeoutSeconds ?? vm.suiteTimeoutSeconds;
   const commands = new Map<string, GuestCommand>();
+  const lists = new Map(req.suites.map((s) => [s.name, listsForSuite(req.lists, s)]));
+  const features = new Map(
+    req.suites.map((s) => [s.name, testProgsFeatures(req.selftestsDir, s.binary)]),
+  );
   for (const suite of req.suites) {
+    const mine = lists.get(suite.name) ?? { deny: [], allow: [] };
+    const range = req.verifierRanges?.[suite.name];
     const cmd = guestCommand(suite, {
       ...(req.selftestsDir ? { selftestsDir: GUEST_SELFTESTS } : {}),
       shareDir: GUEST_SHARE,
       cpus: vm.cpus,
       timeoutSeconds: suiteTimeout(suite),
-      features: testProgsFeatures(req.selftestsDir, suite.binary),
-      deny: req.denylist,
-      allow: req.allowlist ?? [],
+      features: features.get(suite.name) ?? testProgsFeatures(undefined),
+      deny: patternsOf(mine.deny),
+      allow: patternsOf(mine.allow),
       ...(req.only?.[suite.name] ? { only: req.only[suite.name] } : {}),
+      ...(range ? { verifierRange: range } : {}),
+      ...(suite.kind === 'veristat' ? { objects: objectsFor(req, suite) } : {}),
     });
     for (const [name, text] of Object.entries(cmd.files)) writeFileSync(join(share, name), text);
     commands.set(suite.name, cmd);
   }
+  // What each suite ran, for the run's artifacts and for anyone reproducing it.
+  writeFileSync(
+    join(artifacts, 'argv.json'),
+    `${JSON.stringify(Object.fromEntries([...commands].map(([n, c]) => [n, [c.argv, ...c.pre.map((p) => p.argv)]])), null, 2)}\n`,
+  );
   const job = join(share, 'job.sh');
   writeFileSync(
     job,
@@ -69,6 +87,7 @@ export async function bootAndTest(ctx: AppContext, req: BootRequest): Promise<Bo
       req.suites.map((s) => ({
         name: s.name,
         ...pick(commands.get(s.name)),
+        pre: commands.get(s.name)?.pre ?? [],
         timeoutSeconds: suiteTimeout(s),
       })),
     ),
@@ -112,12 +131,20 @@ export async function bootAndTest(ctx: AppContext, req: BootRequest): Promise<Bo
     read(share, 'dmesg.txt'),
   ]);
   const missingTools = missingGuestTools();
-  const suites = req.suites.map((s) =>
-    blameTools(
-      collectSuite(share, s, suiteTimeout(s), commands.get(s.name)?.jsonFile, req.only?.[s.name]),
-      missingTools,
-    ),
-  );
+  const suites = req.suites.map((s) => {
+    const jsonFile = commands.get(s.name)?.jsonFile;
+    const only = req.only?.[s.name];
+    const mine = lists.get(s.name);
+    const collected = collectSuite(share, s, {
+      timeoutSeconds: suiteTimeout(s),
+      ...(jsonFile ? { jsonFile } : {}),
+      ...(only ? { only } : {}),
+      ...(mine ? { lists: mine } : {}),
+      serial: features.get(s.name)?.serial ?? [],
+      parallel: commands.get(s.name)?.argv.some((a) => /^-j\d+$/.test(a)) ?? false,
+    });
+    return blameMissingTools(collected, missingTools);
+  });
   const result: BootResult = {
     ...bootStatus(outcome, crashes, consoleText),
     kernel,
@@ -154,8 +181,9 @@ function uniqueCrashes(texts: string[]): Crash[] {
   return [...byPrint.values()];
 }
 
-/** Failures in a guest without ping or keyctl say nothing about the series. */
-function blameTools(suite: SuiteResult, missing: string[]): SuiteResult {
-  if (!missing.length || suite.kind !== 'test_progs' || suite.outcome !== 'failed') return suite;
-  return { ...suite, outcome: 'infra', infraReason: `guest root lacks ${missing.join(', ')}` };
+/** veristat results are named `<object>/<prog>`: a rerun verifies only those objects. */
+function objectsFor(req: BootRequest, suite: SuiteConfig): string[] {
+  const only = req.only?.[suite.name];
+  const allow = only ? [...new Set(only.map((n) => n.split('/')[0] ?? n))] : suite.allow;
+  return veristatObjects(req.selftestsDir, allow);
 }

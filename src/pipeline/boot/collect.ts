@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SuiteLists } from '../../blacklist/suite-lists.js';
 import type { SuiteConfig } from '../suites/guest-command.js';
 import { suiteResult } from '../suites/result.js';
 import type { SuiteResult } from '../types.js';
@@ -7,21 +8,32 @@ import type { SuiteResult } from '../types.js';
 /** Guest-side exit code of `timeout` when it had to stop the suite. */
 const TIMEOUT_RCS = new Set([124, 137]);
 
+export interface CollectOptions {
+  timeoutSeconds: number;
+  jsonFile?: string;
+  only?: string[];
+  lists?: SuiteLists;
+  serial?: string[];
+  parallel?: boolean;
+}
+
 /**
  * Reads what the guest left in the share for one suite: <suite>.out (its output),
- * <suite>.rc ("rc start end", guest uptimes) and the -J file. A suite the guest never
- * finished has no .rc: its exit code is null and whatever output it wrote is still parsed.
+ * <suite>.rc ("rc start end", guest uptimes), the -J file and test_progs' listings
+ * (<suite>.list, <suite>.all). A suite the guest never finished has no .rc: its exit code
+ * is null and whatever output it wrote is still parsed.
  */
-export function collectSuite(
-  shareDir: string,
-  suite: SuiteConfig,
-  timeoutSeconds: number,
-  jsonFile: string | undefined,
-  only?: string[],
-): SuiteResult {
+export function collectSuite(shareDir: string, suite: SuiteConfig, o: CollectOptions): SuiteResult {
   const read = (name: string): string | undefined => {
     const path = join(shareDir, name);
     return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  };
+  const names = (file: string): string[] | undefined => {
+    const lines = read(file)
+      ?.split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    return lines?.length ? lines : undefined;
   };
   const fields = (read(`${suite.name}.rc`) ?? '').trim().split(/\s+/);
   const [rc, start, end] = fields.map((f) => (/^\d+(\.\d+)?$/.test(f) ? Number(f) : undefined));
@@ -29,8 +41,10 @@ export function collectSuite(
   const durationMs =
     start !== undefined && end !== undefined ? Math.round((end - start) * 1000) : 0;
   const timedOut =
-    exitCode !== null && TIMEOUT_RCS.has(exitCode) && durationMs >= timeoutSeconds * 1000;
-  const json = jsonFile ? read(jsonFile) : undefined;
+    exitCode !== null && TIMEOUT_RCS.has(exitCode) && durationMs >= o.timeoutSeconds * 1000;
+  const json = o.jsonFile ? read(o.jsonFile) : undefined;
+  const listed = names(`${suite.name}.list`);
+  const known = names(`${suite.name}.all`);
   return suiteResult({
     suite,
     output: read(`${suite.name}.out`) ?? '',
@@ -38,6 +52,11 @@ export function collectSuite(
     timedOut,
     durationMs,
     ...(json ? { json } : {}),
-    ...(only?.length ? { only } : {}),
+    ...(o.only?.length ? { only: o.only } : {}),
+    ...(o.lists ? { lists: o.lists } : {}),
+    ...(listed ? { listed } : {}),
+    ...(known ? { known } : {}),
+    serial: o.serial ?? [],
+    parallel: o.parallel ?? false,
   });
 }

@@ -12,6 +12,8 @@ export interface JobSuite {
   argv: string[];
   cwd: string;
   timeoutSeconds: number;
+  /** Quick commands before the suite (test_progs -l), stdout to a share file each. */
+  pre?: { argv: string[]; out: string }[];
 }
 
 export const GUEST_SHARE = '/tmp/out';
@@ -19,6 +21,8 @@ export const GUEST_SHARE = '/tmp/out';
 export const GUEST_SELFTESTS = '/run/bpfci/selftests';
 /** Grace between SIGTERM and SIGKILL for a suite past its timeout. */
 const KILL_AFTER_SECONDS = 10;
+/** A listing that takes longer than this is not a listing. */
+const PRE_TIMEOUT_SECONDS = 60;
 
 export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -36,6 +40,12 @@ export function jobScript(suites: JobSuite[]): string {
     'dmesg -c > "$out/dmesg-boot.txt" 2>&1',
   ];
   for (const s of suites) {
+    for (const pre of s.pre ?? []) {
+      const cmd = ['timeout', String(PRE_TIMEOUT_SECONDS), ...pre.argv].map(shellQuote).join(' ');
+      lines.push(
+        `( cd ${shellQuote(s.cwd)} && exec ${cmd} ) > "$out/"${shellQuote(pre.out)} 2>/dev/null < /dev/null`,
+      );
+    }
     const name = shellQuote(s.name);
     const cmd = ['timeout', '-k', String(KILL_AFTER_SECONDS), String(s.timeoutSeconds), ...s.argv]
       .map(shellQuote)

@@ -65,8 +65,7 @@ export async function runMatrix(
       ...(release ? { kernelRelease: release } : {}),
       selftestsDir: req.selftestsDir,
       suites: req.suites,
-      denylist: lists.deny,
-      allowlist: lists.allow,
+      lists: lists.entries,
       artifactsDir: join(req.artifactsDir, kernel.name.replace(/[^\w.-]/g, '_')),
       ...(req.signal ? { signal: req.signal } : {}),
     });

@@ -1,4 +1,4 @@
-import { rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from '../../context.js';
 import { BotError } from '../../errors.js';
@@ -36,6 +36,8 @@ export function selftestTargets(profile: BuildProfile, suites: SuiteSpec[]): str
   for (const s of suites) {
     if (s.kind === 'test_progs') out.add(s.binary ?? 'test_progs');
     if (s.kind === 'test_verifier' || s.kind === 'test_maps') out.add(s.kind);
+    // veristat verifies the BPF objects that test_progs' target builds.
+    if (s.kind === 'veristat') out.add('test_progs').add('veristat');
   }
   return out.size ? [...out] : ['test_verifier'];
 }
@@ -123,7 +125,14 @@ export async function buildSelftests(
     headSha: await head(target.srcDir),
     baseSha: opts.baseSha,
   });
+  if (targets.includes('veristat')) copyVeristatList(mirror, out);
   return result;
+}
+
+/** The tree's veristat.cfg goes with the objects: the veristat suite's default object list. */
+function copyVeristatList(mirror: string, out: string): void {
+  const cfg = join(mirror, 'veristat.cfg');
+  if (existsSync(cfg)) copyFileSync(cfg, join(out, 'veristat.cfg'));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProgsFeatures } from './guest-command.js';
+import { serialTestsIn } from './test-progs-hang.js';
 
 /**
  * Which options this tree's test_progs has, read from the option names compiled into the
@@ -12,9 +13,11 @@ export function testProgsFeatures(
   binary = 'test_progs',
 ): TestProgsFeatures {
   const path = selftestsDir ? join(selftestsDir, binary) : undefined;
-  if (!path || !existsSync(path)) return { json: false, watchdog: false, listFiles: false };
+  if (!path || !existsSync(path)) {
+    return { json: false, watchdog: false, listFiles: false, serial: [] };
+  }
   const bytes = readFileSync(path);
   const has = (s: string): boolean => bytes.includes(Buffer.from(`${s}\0`));
   const json = has('json-summary');
-  return { json, watchdog: has('watchdog-timeout'), listFiles: json };
+  return { json, watchdog: has('watchdog-timeout'), listFiles: json, serial: serialTestsIn(bytes) };
 }

@@ -10,6 +10,8 @@ export interface TestProgsFeatures {
   watchdog: boolean;
   /** -a@file / -d@file (came with -J, in 6.4). */
   listFiles: boolean;
+  /** serial_test_* names: with -j they run after all the others. */
+  serial: string[];
 }
 
 export interface CommandContext {
@@ -20,10 +22,21 @@ export interface CommandContext {
   cpus: number;
   timeoutSeconds: number;
   features: TestProgsFeatures;
+  /** Normalized deny/allow patterns from the lists that apply to this suite. */
   deny: string[];
   allow: string[];
   /** Restrict to these test names (reruns, bisection). */
   only?: string[];
+  /** test_verifier: the `[from [to]]` numbers of `only` in this build's run. */
+  verifierRange?: [number, number];
+  /** veristat: the object files to verify, relative to the selftests dir. */
+  objects?: string[];
+}
+
+/** A command run before the suite, its stdout kept in the share (test_progs -l). */
+export interface PreCommand {
+  argv: string[];
+  out: string;
 }
 
 export interface GuestCommand {
@@ -33,9 +46,13 @@ export interface GuestCommand {
   files: Record<string, string>;
   /** The -J file, in the share, when test_progs writes one. */
   jsonFile?: string;
+  pre: PreCommand[];
 }
 
 const WATCHDOG_SECONDS = 600;
+
+/** veristat's CSV columns (the first names in 6.1's veristat.c; later trees add more). */
+export const VERISTAT_FIELDS = 'file,prog,verdict,duration,total_insns,total_states,peak_states';
 
 /**
  * The argv a suite runs in the guest. Test names never pass through a shell: the job
@@ -43,15 +60,22 @@ const WATCHDOG_SECONDS = 600;
  */
 export function guestCommand(suite: SuiteConfig, ctx: CommandContext): GuestCommand {
   const cwd = ctx.selftestsDir ?? '/tmp';
+  const plain = (argv: string[]): GuestCommand => ({ argv, cwd, files: {}, pre: [] });
   switch (suite.kind) {
     case 'test_progs':
       return testProgs(suite, ctx, cwd);
     case 'test_verifier':
-      // test_verifier has no name filter (only a [from [to]] number range): `only` is
-      // applied by running everything and keeping the named results (31 s under TCG).
-      return { argv: ['./test_verifier'], cwd, files: {} };
+      // No name filter, only a number range; without known numbers everything runs (31 s
+      // under TCG) and the named results are kept.
+      return plain(['./test_verifier', ...(ctx.verifierRange?.map(String) ?? [])]);
     case 'test_maps':
-      return { argv: ['./test_maps'], cwd, files: {} };
+      // 6.1's test_maps takes no arguments: it always runs whole.
+      return plain(['./test_maps']);
+    case 'veristat':
+      if (!ctx.objects?.length) {
+        throw new BotError('NOT_FOUND', `suite ${suite.name}: no BPF object to verify`);
+      }
+      return plain(['./veristat', '-o', 'csv', '-e', VERISTAT_FIELDS, ...ctx.objects]);
     case 'kselftest':
     case 'command':
       if (!suite.argv?.length) {
@@ -60,12 +84,13 @@ export function guestCommand(suite: SuiteConfig, ctx: CommandContext): GuestComm
           `suites.${suite.name}.argv: required for ${suite.kind}`,
         );
       }
-      return { argv: suite.argv, cwd, files: {} };
+      return plain(suite.argv);
   }
 }
 
 function testProgs(suite: SuiteConfig, ctx: CommandContext, cwd: string): GuestCommand {
-  const argv = [`./${suite.binary ?? 'test_progs'}`];
+  const binary = `./${suite.binary ?? 'test_progs'}`;
+  const filters: string[] = [];
   const files: Record<string, string> = {};
   const allow = ctx.only?.length ? ctx.only : [...suite.allow, ...ctx.allow];
   const deny = [...ctx.deny, ...suite.deny];
@@ -74,18 +99,25 @@ function testProgs(suite: SuiteConfig, ctx: CommandContext, cwd: string): GuestC
     if (ctx.features.listFiles) {
       const name = `${suite.name}.${kind}`;
       files[name] = `${names.join('\n')}\n`;
-      argv.push(`${flag}@${ctx.shareDir}/${name}`);
+      filters.push(`${flag}@${ctx.shareDir}/${name}`);
     } else {
       // 6.1 reads only comma-separated lists; parseList already rejects commas in names.
-      argv.push(flag, names.filter((n) => !n.includes(',')).join(','));
+      filters.push(flag, names.filter((n) => !n.includes(',')).join(','));
     }
   };
   list('-a', 'allow', allow);
   list('-d', 'deny', deny);
+  const argv = [binary, ...filters];
   if (ctx.cpus > 1) argv.push(`-j${ctx.cpus}`);
   if (ctx.features.watchdog)
     argv.push('-w', String(Math.min(WATCHDOG_SECONDS, ctx.timeoutSeconds)));
-  const out: GuestCommand = { argv, cwd, files };
+  // What will run, in order (names the test a hang is in), and every test of the binary
+  // (tells which deny entries still name a test).
+  const pre = [
+    { argv: [binary, '-l', ...filters], out: `${suite.name}.list` },
+    { argv: [binary, '-l'], out: `${suite.name}.all` },
+  ];
+  const out: GuestCommand = { argv, cwd, files, pre };
   if (ctx.features.json) {
     out.jsonFile = `${suite.name}.json`;
     argv.push('-J', `${ctx.shareDir}/${out.jsonFile}`);

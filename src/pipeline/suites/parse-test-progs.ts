@@ -24,6 +24,8 @@ export interface ParsedTestProgs {
   summary?: TestProgsSummary;
   /** test_progs said bpf_testmod.ko did not load: tests needing it skip or fail. */
   testmodMissing: boolean;
+  /** Why, as test_progs printed it ("Failed to load bpf_testmod.ko into the kernel: -22"). */
+  testmodError?: string;
   /** Lines printed before the first result (setup errors live here). */
   preamble: string[];
 }
@@ -45,6 +47,8 @@ export function parseTestProgs(text: string): ParsedTestProgs {
     ) {
       out.testmodMissing = true;
     }
+    const why = /(?:Can't find|Failed to load) bpf_testmod\.ko.*$/.exec(line);
+    if (why && !out.testmodError) out.testmodError = why[0].trim();
     const summary = SUMMARY.exec(line);
     if (summary) {
       const [tests, subtests, skipped, failed] = summary.slice(1).map(Number) as number[];

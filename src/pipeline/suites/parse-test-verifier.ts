@@ -42,7 +42,7 @@ export function parseTestVerifier(text: string): ParsedVerifier {
   const open = (num: string, mode: string, descr: string, verdict: string, rest: string): void => {
     close();
     const name = unique(`${clean.get(num) ?? descr} [${mode}]`);
-    const test: TestResult = { name, status: STATUS[verdict] ?? 'fail' };
+    const test: TestResult = { name, status: STATUS[verdict] ?? 'fail', number: Number(num) };
     out.tests.push(test);
     current = { test, log: rest.trim() ? [`${verdict}${rest}`] : [] };
   };

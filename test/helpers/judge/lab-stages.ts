@@ -97,6 +97,7 @@ export function labStages(host: LabHost): Stages<StoredSeries, Lane> {
         .digest('hex'),
       toolchain: `node ${process.version}`,
       denylist: [],
+      lists: [],
     }),
   };
 }

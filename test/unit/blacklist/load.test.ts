@@ -78,10 +78,14 @@ describe('loadBlacklist', () => {
       'DENYLIST',
       'DENYLIST.s390x',
       'DENYLIST',
+      'DENYLIST.test_progs',
       'ALLOWLIST-5.5',
     ]);
     expect(bl.allow).toEqual(['old_allow']);
     expect(bl.deny).toContain('atomics');
+    // A suite's file is loaded with its suite, and stays out of the general patterns.
+    expect(bl.entries.find((e) => e.pattern === 'progs_only')?.suite).toBe('test_progs');
+    expect(bl.deny).not.toContain('progs_only');
   });
 
   it('loads the shipped blacklists/ for 6.1', async () => {

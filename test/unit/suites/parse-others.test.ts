@@ -15,7 +15,11 @@ describe('parseTestVerifier', () => {
     expect(p.tests.filter((t) => t.status === 'pass')).toHaveLength(1365);
     expect(p.tests.filter((t) => t.status === 'skip')).toHaveLength(647);
     expect(new Set(p.tests.map((t) => t.name)).size).toBe(p.tests.length);
-    expect(p.tests[0]).toEqual({ name: 'invalid and of negative number [u]', status: 'skip' });
+    expect(p.tests[0]).toEqual({
+      name: 'invalid and of negative number [u]',
+      status: 'skip',
+      number: 0,
+    });
     const dup = 'invalid map access into an array with a invalid max check [p]';
     expect(p.tests.filter((t) => t.name.startsWith(dup)).map((t) => t.name)).toEqual([
       dup,
@@ -37,14 +41,20 @@ describe('parseTestVerifier', () => {
       ].join('\n'),
     );
     expect(p.tests).toEqual([
-      { name: 'good [p]', status: 'pass' },
+      { name: 'good [p]', status: 'pass', number: 0 },
       {
         name: 'bad one [p]',
+        number: 1,
         status: 'fail',
         excerpt: 'Unexpected error message!\n\tEXP: R1 invalid mem access\n\tRES:',
       },
-      { name: 'retval [p]', status: 'fail', excerpt: 'FAIL retval 1 != 2' },
-      { name: 'skipped [u]', status: 'skip', excerpt: 'SKIP (unsupported program type 42)' },
+      { name: 'retval [p]', status: 'fail', excerpt: 'FAIL retval 1 != 2', number: 2 },
+      {
+        name: 'skipped [u]',
+        status: 'skip',
+        excerpt: 'SKIP (unsupported program type 42)',
+        number: 3,
+      },
     ]);
   });
 });

@@ -26,7 +26,7 @@ describe('suiteResult', () => {
       'test_progs-6.1-stale-bpf_testmod.txt',
       1,
       'infra',
-      'bpf_testmod.ko did not load: tests relying on it skip or fail',
+      'bpf_testmod.ko did not load (Failed to load bpf_testmod.ko into the kernel: -22): tests relying on it skip or fail',
     ],
   ])('%s → %s', (_n, file, code, outcome, infraReason) => {
     const r = run(fixture(file), code);
@@ -105,7 +105,7 @@ describe('guestCommand', () => {
   it('builds 6.1 test_progs: comma lists, -j, no -J or -w', () => {
     const c = guestCommand(progs, {
       ...base,
-      features: { json: false, watchdog: false, listFiles: false },
+      features: { json: false, watchdog: false, listFiles: false, serial: [] },
     });
     expect(c.argv).toEqual([
       './test_progs',
@@ -121,7 +121,7 @@ describe('guestCommand', () => {
       ...base,
       cpus: 1,
       only: ['bpf_cookie/perf_event'],
-      features: { json: true, watchdog: true, listFiles: true },
+      features: { json: true, watchdog: true, listFiles: true, serial: [] },
     });
     expect(c.argv).toEqual([
       './test_progs',
