@@ -1,4 +1,4 @@
-import type { Verdict } from '../../pipeline/types.js';
+import type { SuiteResult, Verdict } from '../../pipeline/types.js';
 import { shellWord } from '../../report/render-email.js';
 import type { RunView, TestRow } from '../data/run.js';
 import { type Html, html, query } from '../html.js';
@@ -30,13 +30,32 @@ function stageRows(v: Verdict | undefined): Html[] {
       const fails = s.tests.filter((t) => t.status === 'fail').length;
       rows.push(html`<tr><td>test ${s.suite}</td><td class="c-${s.outcome === 'ok' ? 'pass' : s.outcome === 'infra' ? 'infra' : 'fail'}">${s.outcome}</td>
         <td class="num">${seconds(s.durationMs)}</td><td>${s.tests.length} tests, ${fails} failed
-        ${s.infraReason ? html`<br>${s.infraReason}` : ''}</td></tr>`);
+        ${s.infraReason ? html`<br>${s.infraReason}` : ''}${listNotes(s)}</td></tr>`);
     }
   }
   rows.push(html`<tr><td>judge</td><td>${verdictBadge(v.verdict)}</td><td class="num">—</td>
     <td>${v.summary}${v.baselineRunId ? html`<br>baseline run ${v.baselineRunId}` : ''} · ${v.extraRuns} extra runs
     ${v.guiltyPatch ? html`<br>guilty patch: ${v.guiltyPatch}` : ''}</td></tr>`);
   return rows;
+}
+
+/**
+ * What the deny lists removed (with the entry's reason and link, as text: a series can
+ * write its tree's DENYLIST), the tests a missing guest tool stopped, and stale entries.
+ */
+export function listNotes(s: SuiteResult): Html[] {
+  const out: Html[] = [];
+  for (const d of s.denied ?? []) {
+    out.push(html`<br><span class="muted">denied</span> <code>${d.name}</code> by <code>${d.pattern}</code>
+      (${d.source})${d.reason ? html`: ${d.reason}` : ''}${d.link ? html` · ${d.link}` : ''}`);
+  }
+  for (const t of s.infraTests ?? []) {
+    out.push(
+      html`<br><span class="c-infra">infrastructure</span> <code>${t.name}</code>: ${t.reason}`,
+    );
+  }
+  for (const w of s.warnings ?? []) out.push(html`<br><span class="c-infra">warning</span> ${w}`);
+  return out;
 }
 
 function testTable(tests: TestRow[], all: boolean, jobId: number): Html {

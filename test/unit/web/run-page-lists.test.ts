@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { html } from '../../../src/web/html.js';
+import { listNotes } from '../../../src/web/pages/run-page.js';
+
+describe('run page: what the lists did', () => {
+  it('shows denied tests with reason and link, tool infrastructure and warnings, escaped', () => {
+    const out = html`${listNotes({
+      suite: 'test_progs',
+      kind: 'test_progs',
+      outcome: 'ok',
+      exitCode: 0,
+      durationMs: 1,
+      tests: [],
+      denied: [
+        {
+          name: 'get_stack_raw_tp',
+          pattern: 'get_stack_raw_tp',
+          source: 'DENYLIST:2',
+          reason: '<img src=x onerror=alert(1)>',
+          link: 'https://lore.kernel.org/bpf/x',
+        },
+      ],
+      infraTests: [{ name: 'netcnt', reason: 'guest root lacks ping' }],
+      warnings: ['deny entry "gone" (DENYLIST:9) matches no test of this suite'],
+    })}`.value;
+    expect(out).toContain('denied</span> <code>get_stack_raw_tp</code>');
+    expect(out).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(out).not.toContain('<img');
+    expect(out).toContain('https://lore.kernel.org/bpf/x');
+    expect(out).toContain('<code>netcnt</code>: guest root lacks ping');
+    expect(out).toContain('matches no test of this suite');
+  });
+});
