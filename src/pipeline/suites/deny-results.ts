@@ -1,5 +1,5 @@
 import type { ScopedEntry } from '../../blacklist/load.js';
-import { globMatch } from '../../blacklist/match.js';
+import { globMatch, selector, shouldRunTest } from '../../blacklist/match.js';
 import type { SuiteLists } from '../../blacklist/suite-lists.js';
 import type { DeniedTest, TestResult } from '../types.js';
 
@@ -26,12 +26,16 @@ export function applyDenyLists(
   lists: SuiteLists,
   known: string[] | undefined,
   complete: boolean,
+  /** test_progs: the run's allow patterns; a denied test outside them would not have run. */
+  allow: string[] = [],
 ): DenyOutcome {
   const out: DenyOutcome = { tests, denied: [], deniedFailure: false, warnings: [] };
   if (kind === 'test_progs') {
+    const allowed = selector([], allow);
     for (const e of lists.deny) {
-      const hits = known?.filter((t) => globMatch(t, e.test)) ?? [e.test];
-      if (known && !hits.length) out.warnings.push(staleEntry(e));
+      const named = known?.filter((t) => globMatch(t, e.test));
+      if (named && !named.length) out.warnings.push(staleEntry(e));
+      const hits = named?.filter((t) => shouldRunTest(allowed, t)) ?? [e.test];
       for (const t of hits) out.denied.push(deniedBy(e, e.subtest ? `${t}/${e.subtest}` : t));
     }
     return out;

@@ -59,7 +59,10 @@ export function suiteResult(run: SuiteRun): SuiteResult {
     : parsed.tests;
   const lists = run.lists ?? { deny: [], allow: [] };
   const complete = !run.only?.length && run.exitCode !== null && !run.timedOut;
-  const d = applyDenyLists(run.suite.kind, asked, lists, run.known, complete);
+  const allow = run.only?.length
+    ? run.only
+    : [...run.suite.allow, ...lists.allow.map((e) => e.pattern)];
+  const d = applyDenyLists(run.suite.kind, asked, lists, run.known, complete, allow);
   const tests = d.tests;
   const out: SuiteResult = {
     ...base,

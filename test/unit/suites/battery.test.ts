@@ -257,3 +257,20 @@ describe('guest commands', () => {
     expect(r.outcome).toBe('failed');
   });
 });
+
+describe('denied tests outside the allow list', () => {
+  it('are not reported: they would not have run anyway', () => {
+    const subset = Suite.parse({ name: 'test_progs', kind: 'test_progs', allow: ['align'] });
+    const r = suiteResult({
+      suite: subset,
+      output: '#1 align:OK\nSummary: 1/0 PASSED, 0 SKIPPED, 0 FAILED\n',
+      exitCode: 0,
+      timedOut: false,
+      durationMs: 1,
+      lists: listsForSuite([entry('get_stack_raw_tp'), entry('align')], subset),
+      known: ['align', 'get_stack_raw_tp'],
+    });
+    expect(r.denied?.map((d) => d.name)).toEqual(['align']);
+    expect(r.warnings).toBeUndefined();
+  });
+});
