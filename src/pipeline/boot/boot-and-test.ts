@@ -55,7 +55,10 @@ export async function bootAndTest(ctx: AppContext, req: BootRequest): Promise<Bo
   const commands = new Map<string, GuestCommand>();
   const lists = new Map(req.suites.map((s) => [s.name, listsForSuite(req.lists, s)]));
   const features = new Map(
-    req.suites.map((s) => [s.name, testProgsFeatures(req.selftestsDir, s.binary)]),
+    req.suites.map((s) => [
+      s.name,
+      testProgsFeatures(s.kind === 'test_progs' ? req.selftestsDir : undefined, s.binary),
+    ]),
   );
   for (const suite of req.suites) {
     const mine = lists.get(suite.name) ?? { deny: [], allow: [] };
