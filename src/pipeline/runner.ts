@@ -144,6 +144,7 @@ async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
         series: first.tests,
         baseline: base.tests,
         patchCount: n,
+        addedNotJudged: ctx.config.suites.filter((s) => s.kind === 'veristat').map((s) => s.name),
         reruns: judge.reruns,
         bisect: judge.bisect,
         flakyThreshold: judge.flakyThreshold,

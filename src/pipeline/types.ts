@@ -152,7 +152,8 @@ export interface BootResult {
   missingTools?: string[];
 }
 
-export type FailureClass = 'new' | 'pre-existing' | 'flaky' | 'fixed' | 'infra';
+/** `added`: a veristat program the series adds that does not verify (listed, never blamed). */
+export type FailureClass = 'new' | 'pre-existing' | 'flaky' | 'fixed' | 'infra' | 'added';
 
 export interface JudgedFailure {
   suite: string;

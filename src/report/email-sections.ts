@@ -95,6 +95,7 @@ const NOT_OURS: Record<string, string> = {
   'pre-existing': 'also fails on the base',
   flaky: 'flaky, passed on a rerun',
   infra: 'infrastructure',
+  added: 'new with this series; listed, not judged',
 };
 
 export function notCausedSection(ctx: ReportContext): Lines {

@@ -204,7 +204,7 @@ function names3(failures: JudgedFailure[]): string {
 }
 
 export function classCounts(failures: JudgedFailure[]): string {
-  const order = ['new', 'pre-existing', 'flaky', 'infra'] as const;
+  const order = ['new', 'pre-existing', 'flaky', 'infra', 'added'] as const;
   return order
     .map((c) => [c, failures.filter((f) => f.class === c).length] as const)
     .filter(([, n]) => n > 0)

@@ -22,6 +22,11 @@ export interface JudgeInput {
   series: TestObservation[];
   baseline: TestObservation[];
   patchCount: number;
+  /**
+   * Suites whose tests the series may add, failing, without blame (veristat: a new
+   * program that does not verify is listed; only one that verified on the base is judged).
+   */
+  addedNotJudged?: string[];
   reruns: number;
   bisect: boolean;
   flakyThreshold: number;
@@ -54,7 +59,13 @@ export async function judgeFailures(input: JudgeInput, probes: JudgeProbes): Pro
   const extra = { seriesReruns: 0, baseReruns: 0, bisect: 0 };
   const out: Judgement = { failures, extra, flaky: [] };
   const candidates: TestObservation[] = [];
+  const onBase = new Set(input.baseline.map(testKey));
+  const added = new Set(input.addedNotJudged ?? []);
   for (const t of cmp.new) {
+    if (added.has(t.suite) && !onBase.has(testKey(t))) {
+      failures.push(judged(t, 'added', 'added by the series; listed, not judged'));
+      continue;
+    }
     const s = input.stability(t.suite, t.name);
     if (isKnownFlaky(s, input.flakyThreshold)) {
       const n = s?.flakyCount ?? 0;

@@ -159,3 +159,30 @@ describe('judgeFailures', () => {
     expect(calls.filter((c) => c.startsWith('k'))).toEqual([]);
   });
 });
+
+describe('judgeFailures: veristat programs', () => {
+  const v = (name: string, status: TestStatus): TestObservation => ({
+    suite: 'veristat',
+    name,
+    status,
+  });
+
+  it('lists a program the series adds that does not verify; judges one that verified on the base', async () => {
+    const { probes, calls } = scripted(3, (k, name) =>
+      name === 'old.bpf.o/prog' && k >= 2 ? 'fail' : 'pass',
+    );
+    const j = await judgeFailures(
+      input(
+        [v('new.bpf.o/prog', 'fail'), v('old.bpf.o/prog', 'fail')],
+        [v('old.bpf.o/prog', 'pass')],
+        { addedNotJudged: ['veristat'] },
+      ),
+      probes,
+    );
+    expect(j.failures.map((f) => [f.name, f.class])).toEqual([
+      ['new.bpf.o/prog', 'added'],
+      ['old.bpf.o/prog', 'new'],
+    ]);
+    expect(calls.every((c) => !c.includes('new.bpf.o'))).toBe(true);
+  });
+});
