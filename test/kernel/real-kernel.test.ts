@@ -169,6 +169,19 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
       [3, 'fail'],
     ]);
 
+    // The rerun on the series kernel booted only test_verifier's failing case, by the
+    // number this build's full run gave it (the base rerun and the probes ran it whole).
+    const reruns = db
+      .prepare<[], { dir: string }>(
+        "SELECT artifacts_dir AS dir FROM runs WHERE kind = 'rerun' ORDER BY id",
+      )
+      .all();
+    const argv = (dir: string): string[] =>
+      JSON.parse(readFileSync(join(dir, 'boot', 'argv.json'), 'utf8')).test_verifier[0];
+    const [n] = argv(reruns[0]?.dir as string).slice(1);
+    expect(argv(reruns[0]?.dir as string)).toEqual(['./test_verifier', n, n]);
+    expect(n).toMatch(/^\d+$/);
+
     // One baseline for the shared base; the bot's own replies, read back over IMAP
     // on the second run, are not series.
     const baselines = db.prepare("SELECT COUNT(*) AS n FROM runs WHERE kind = 'baseline'").get();
