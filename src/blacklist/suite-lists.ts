@@ -1,5 +1,4 @@
 import type { ScopedEntry } from './load.js';
-import { normalizePatterns } from './match.js';
 
 /** The entries that apply to one suite, split by kind. */
 export interface SuiteLists {
@@ -32,8 +31,4 @@ export function listsForSuite(entries: ScopedEntry[], suite: SuiteIdentity): Sui
 /** What keys a baseline: every entry of every suite, in a stable order. */
 export function listsKey(entries: ScopedEntry[]): string[] {
   return [...new Set(entries.map((e) => `${e.kind}:${e.suite ?? '*'}:${e.pattern}`))].sort();
-}
-
-export function patternsOf(entries: ScopedEntry[]): string[] {
-  return normalizePatterns(entries);
 }

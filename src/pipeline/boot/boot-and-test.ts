@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ScopedEntry } from '../../blacklist/load.js';
-import { listsForSuite, patternsOf } from '../../blacklist/suite-lists.js';
+import { normalizePatterns } from '../../blacklist/match.js';
+import { listsForSuite } from '../../blacklist/suite-lists.js';
 import type { AppContext } from '../../context.js';
 import { BotError } from '../../errors.js';
 import { testProgsFeatures } from '../suites/features.js';
@@ -69,8 +70,8 @@ export async function bootAndTest(ctx: AppContext, req: BootRequest): Promise<Bo
       cpus: vm.cpus,
       timeoutSeconds: suiteTimeout(suite),
       features: features.get(suite.name) ?? testProgsFeatures(undefined),
-      deny: patternsOf(mine.deny),
-      allow: patternsOf(mine.allow),
+      deny: normalizePatterns(mine.deny),
+      allow: normalizePatterns(mine.allow),
       ...(req.only?.[suite.name] ? { only: req.only[suite.name] } : {}),
       ...(range ? { verifierRange: range } : {}),
       ...(suite.kind === 'veristat' ? { objects: objectsFor(req, suite) } : {}),
