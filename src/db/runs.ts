@@ -60,10 +60,14 @@ export function finishRun(
   now = new Date(),
 ): void {
   const insert = db.prepare(
-    `INSERT OR REPLACE INTO test_results (run_id, suite, name, status, excerpt) VALUES (?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO test_results (run_id, suite, name, status, excerpt, metrics)
+     VALUES (?, ?, ?, ?, ?, ?)`,
   );
   db.transaction(() => {
-    for (const t of end.tests ?? []) insert.run(id, t.suite, t.name, t.status, t.excerpt ?? null);
+    for (const t of end.tests ?? []) {
+      const metrics = t.metrics ? JSON.stringify(t.metrics) : null;
+      insert.run(id, t.suite, t.name, t.status, t.excerpt ?? null, metrics);
+    }
     db.prepare(
       `UPDATE runs SET status = ?, verdict = ?, finished_at = ?,
          duration_ms = CAST((julianday(?) - julianday(started_at)) * 86400000 AS INTEGER)
@@ -81,19 +85,21 @@ export function finishRun(
 export function loadTestResults(db: Db, runId: number): TestObservation[] {
   const rows = db
     .prepare(
-      'SELECT suite, name, status, excerpt FROM test_results WHERE run_id = ? ORDER BY rowid',
+      'SELECT suite, name, status, excerpt, metrics FROM test_results WHERE run_id = ? ORDER BY rowid',
     )
     .all(runId) as {
     suite: string;
     name: string;
     status: TestObservation['status'];
     excerpt: string | null;
+    metrics: string | null;
   }[];
   return rows.map((r) => ({
     suite: r.suite,
     name: r.name,
     status: r.status,
     excerpt: r.excerpt ?? undefined,
+    ...(r.metrics ? { metrics: JSON.parse(r.metrics) as Record<string, number> } : {}),
   }));
 }
 

@@ -7,6 +7,7 @@ import { bisectBuildBreak } from './build-bisect.js';
 import { judgeFailures } from './judge/judge-failures.js';
 import type { TestObservation } from './judge/observations.js';
 import { seriesVerdict, type VerdictInput } from './judge/verdict.js';
+import { veristatGrowth } from './judge/veristat-growth.js';
 import { versionDiff } from './judge/version-diff.js';
 import { laneProbes } from './judge-probes.js';
 import { type LaneRun, type LaneSession, runAt, type SlotFn } from './lane-run.js';
@@ -158,12 +159,18 @@ async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
       k === undefined ? undefined : applied.patches[k - 1]?.index;
     for (const f of judgement.failures) f.guiltyPatch = indexOf(f.guiltyPatch);
     const extra = judgement.extra;
+    const growth = ctx.config.suites
+      .filter((s) => s.kind === 'veristat')
+      .flatMap((s) =>
+        veristatGrowth(first.tests, base.tests, { suite: s.name, growthPercent: s.growthPercent }),
+      );
     const verdict: Verdict = {
       ...assemble({
         apply: applied,
         build: first.builds,
         failures: judgement.failures,
         infraReason: judgement.infraReason,
+        growth,
       }),
       ...common,
       boot: first.kind === 'tested' ? first.boot : undefined,
@@ -171,6 +178,7 @@ async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
       extraRuns: extra.seriesReruns + extra.baseReruns + extra.bisect,
       extraRunsDetail: extra,
       versionDiff: previousDiff(ctx, series, judgement.failures),
+      ...(growth.length ? { growth } : {}),
     };
     return { verdict, tests: first.tests };
   } finally {

@@ -84,6 +84,8 @@ export interface TestResult {
    * tests shifts the numbers), used to rerun it as `test_verifier n n`.
    */
   number?: number;
+  /** What the runner measured, when it measures anything: veristat's insns and states. */
+  metrics?: Record<string, number>;
 }
 
 /** A test a deny list removed: shown as denied, never judged. */
@@ -168,6 +170,17 @@ export interface JudgedFailure {
   reason?: string;
 }
 
+/** A veristat program whose verification cost grew beyond the suite's growthPercent. */
+export interface VeristatGrowth {
+  suite: string;
+  name: string;
+  metric: 'insns' | 'states';
+  base: number;
+  series: number;
+  /** Rounded to one decimal. */
+  percent: number;
+}
+
 export type SeriesVerdict = 'success' | 'failure' | 'warning' | 'infra';
 
 export interface Verdict {
@@ -185,4 +198,6 @@ export interface Verdict {
   /** The baseline's cache key (tree, base, config, toolchain, suites) and base commit. */
   baseline?: { key: string; tree: string; baseSha: string };
   versionDiff?: { fixed: string[]; broken: string[]; previousSeriesId: number };
+  /** veristat programs that cost the verifier more than allowed: a warning. */
+  growth?: VeristatGrowth[];
 }

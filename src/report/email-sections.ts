@@ -107,6 +107,26 @@ export function notCausedSection(ctx: ReportContext): Lines {
   ];
 }
 
+/** Not a failure: a bigger program can be the point of a series, so it is named, not blamed. */
+export function growthSection(ctx: ReportContext): Lines {
+  const growth = ctx.verdict.growth ?? [];
+  if (growth.length === 0) return [];
+  const shown = growth
+    .slice(0, LIST_MAX)
+    .map(
+      (g) =>
+        `  ${oneLine(`${g.suite}: ${g.name}: ${g.metric} ${g.base} -> ${g.series} (+${g.percent}%)`, WIDTH - 2)}`,
+    );
+  if (growth.length > LIST_MAX)
+    shown.push(`  ... and ${growth.length - LIST_MAX} more on the run page`);
+  return [
+    ...wrap(
+      'The verifier works harder on these programs with the series (veristat, against the base):',
+    ),
+    ...shown,
+  ];
+}
+
 export function fixedSection(ctx: ReportContext): Lines {
   const fixed = ctx.verdict.failures.filter((f) => f.class === 'fixed');
   if (fixed.length === 0) return [];

@@ -5,6 +5,7 @@ import {
   conflictSection,
   crashSection,
   fixedSection,
+  growthSection,
   newFailuresSection,
   notCausedSection,
   versionDiffSection,
@@ -46,6 +47,7 @@ export function renderBody(ctx: ReportContext): string {
     crashSection(ctx),
     newFailuresSection(ctx),
     notCausedSection(ctx),
+    growthSection(ctx),
     fixedSection(ctx),
     versionDiffSection(ctx),
     reproduce(ctx),
@@ -73,9 +75,13 @@ function intro(ctx: ReportContext): string {
     return `bpfci could not finish testing this series because of a problem on its side (${oneLine(v.summary, 120)}). This is not a problem in the series; it will be retried.`;
   }
   if (v.verdict === 'success') return 'bpfci tested this series and found no problem caused by it.';
-  if (v.verdict === 'warning') {
+  if (v.verdict === 'warning' && v.failures.some((f) => f.class !== 'fixed')) {
     return 'bpfci tested this series. Some tests failed, but they fail without the series too or are flaky, so they are not caused by it.';
   }
+  if (v.verdict === 'warning' && v.growth?.length) {
+    return 'bpfci tested this series and found no test failure caused by it, but the verifier does more work on some programs with it.';
+  }
+  if (v.verdict === 'warning') return `bpfci tested this series: ${oneLine(v.summary, 200)}.`;
   if (v.apply?.status === 'conflict') return 'bpfci could not apply this series.';
   if (v.build?.some((b) => b.status === 'fail'))
     return 'bpfci found that this series breaks the build.';

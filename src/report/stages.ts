@@ -93,6 +93,8 @@ export function stageLines(ctx: ReportContext): StageLine[] {
         state: 'warning',
         summary: `${classCounts(failures)}, none caused by this series`,
       });
+    } else if (v.growth?.some((g) => g.suite === suite)) {
+      lines.push({ context, label: suite, state: 'warning', summary: growthSummary(v, suite) });
     } else {
       lines.push({
         context,
@@ -210,4 +212,16 @@ export function classCounts(failures: JudgedFailure[]): string {
     .filter(([, n]) => n > 0)
     .map(([c, n]) => `${n} ${c}`)
     .join(', ');
+}
+
+/** `2 programs cost the verifier more: a.bpf.o/main insns +25%, ...` */
+function growthSummary(v: Verdict, suite: string): string {
+  const grown = (v.growth ?? []).filter((g) => g.suite === suite);
+  const programs = new Set(grown.map((g) => g.name)).size;
+  const shown = grown
+    .slice(0, 3)
+    .map((g) => `${g.name} ${g.metric} +${g.percent}%`)
+    .join(', ');
+  const more = grown.length > 3 ? ', ...' : '';
+  return `${count(programs, 'program')} cost the verifier more: ${shown}${more}`;
 }

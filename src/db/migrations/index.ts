@@ -5,9 +5,10 @@ import m006 from './006-runs.js';
 import m007 from './007-outbox.js';
 import m008 from './008-jobs.js';
 import m009 from './009-series-delegate.js';
+import m010 from './010-test-metrics.js';
 
 /**
  * Ordered schema migrations; the DB's user_version is the count applied. Append
  * only: never edit or reorder a migration that has shipped.
  */
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m006, m007, m008, m009];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m006, m007, m008, m009, m010];

@@ -6,6 +6,7 @@ export interface TestObservation {
   name: string;
   status: TestStatus;
   excerpt?: string;
+  metrics?: Record<string, number>;
 }
 
 /** The pseudo-suite that kernel crashes are judged under, like any other test. */
@@ -24,7 +25,8 @@ export function observationsOf(boot: BootResult): TestObservation[] {
   const out: TestObservation[] = [];
   for (const suite of boot.suites) {
     for (const t of suite.tests) {
-      out.push({ suite: suite.suite, name: t.name, status: t.status, excerpt: t.excerpt });
+      const { name, status, excerpt, metrics } = t;
+      out.push({ suite: suite.suite, name, status, excerpt, ...(metrics ? { metrics } : {}) });
     }
   }
   const seen = new Set<string>();

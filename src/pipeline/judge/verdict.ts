@@ -1,4 +1,10 @@
-import type { ApplyResult, BuildResult, JudgedFailure, SeriesVerdict } from '../types.js';
+import type {
+  ApplyResult,
+  BuildResult,
+  JudgedFailure,
+  SeriesVerdict,
+  VeristatGrowth,
+} from '../types.js';
 
 export interface VerdictInput {
   apply?: ApplyResult;
@@ -6,12 +12,13 @@ export interface VerdictInput {
   failures: JudgedFailure[];
   /** Set when an infrastructure outcome stopped the job after its retries. */
   infraReason?: string;
+  growth?: VeristatGrowth[];
 }
 
 /**
  * The series verdict: infra when the bot could not judge, failure for a
  * conflict, a build break or any NEW failure, warning when only failures the
- * series did not cause were seen, success otherwise.
+ * series did not cause were seen or veristat programs grew, success otherwise.
  */
 export function seriesVerdict(input: VerdictInput): { verdict: SeriesVerdict; summary: string } {
   if (input.infraReason) {
@@ -48,14 +55,16 @@ export function seriesVerdict(input: VerdictInput): { verdict: SeriesVerdict; su
       summary: `${fresh} new failure${fresh === 1 ? '' : 's'} caused by the series`,
     };
   const others = count('flaky') + count('pre-existing');
-  if (others > 0) {
+  const grown = new Set(input.growth?.map((g) => `${g.suite}/${g.name}`)).size;
+  if (others > 0 || grown > 0) {
     const parts = [`${count('pre-existing')} pre-existing`, `${count('flaky')} flaky`].filter(
       (p) => !p.startsWith('0 '),
     );
-    return {
-      verdict: 'warning',
-      summary: `no new failures; ${parts.join(', ')} not caused by the series`,
-    };
+    const notOurs = parts.length ? `; ${parts.join(', ')} not caused by the series` : '';
+    const growth = grown
+      ? `; ${grown} veristat program${grown === 1 ? '' : 's'} cost the verifier more`
+      : '';
+    return { verdict: 'warning', summary: `no new failures${notOurs}${growth}` };
   }
   const fixed = count('fixed');
   return {

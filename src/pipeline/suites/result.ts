@@ -7,7 +7,7 @@ import { parseTestMaps } from './parse-test-maps.js';
 import { parseTestProgs } from './parse-test-progs.js';
 import { mergeJson, TestProgsJson } from './parse-test-progs-json.js';
 import { parseTestVerifier } from './parse-test-verifier.js';
-import { parseVeristatCsv, veristatName } from './parse-veristat.js';
+import { parseVeristatCsv, type VeristatRow, veristatName } from './parse-veristat.js';
 import { hungTest } from './test-progs-hang.js';
 
 export type ParserName = NonNullable<SuiteConfig['parser']> | 'veristat';
@@ -114,6 +114,7 @@ function parse(parser: ParserName, run: SuiteRun): Parsed {
           name: veristatName(r),
           status: r.verdict === 'success' ? 'pass' : 'fail',
           ...(r.verdict === 'success' ? {} : { excerpt: `veristat: ${r.prog} failed to verify` }),
+          ...metricsOf(r),
         }),
       );
       return p.error ? { tests, reason: `veristat: ${p.error}` } : { tests };
@@ -171,4 +172,12 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** What growth is judged on (veristat-growth.ts); absent columns stay absent. */
+function metricsOf(row: VeristatRow): Pick<TestResult, 'metrics'> {
+  const metrics: Record<string, number> = {};
+  if (row.insns !== undefined) metrics.insns = row.insns;
+  if (row.states !== undefined) metrics.states = row.states;
+  return Object.keys(metrics).length ? { metrics } : {};
 }

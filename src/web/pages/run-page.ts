@@ -30,7 +30,7 @@ function stageRows(v: Verdict | undefined): Html[] {
       const fails = s.tests.filter((t) => t.status === 'fail').length;
       rows.push(html`<tr><td>test ${s.suite}</td><td class="c-${s.outcome === 'ok' ? 'pass' : s.outcome === 'infra' ? 'infra' : 'fail'}">${s.outcome}</td>
         <td class="num">${seconds(s.durationMs)}</td><td>${s.tests.length} tests, ${fails} failed
-        ${s.infraReason ? html`<br>${s.infraReason}` : ''}${listNotes(s)}</td></tr>`);
+        ${s.infraReason ? html`<br>${s.infraReason}` : ''}${listNotes(s)}${growthNotes(v, s.suite)}</td></tr>`);
     }
   }
   rows.push(html`<tr><td>judge</td><td>${verdictBadge(v.verdict)}</td><td class="num">—</td>
@@ -56,6 +56,16 @@ export function listNotes(s: SuiteResult): Html[] {
   }
   for (const w of s.warnings ?? []) out.push(html`<br><span class="c-infra">warning</span> ${w}`);
   return out;
+}
+
+/** veristat programs the verifier works harder on with the series: warned, not failed. */
+export function growthNotes(v: Verdict, suite: string): Html[] {
+  return (v.growth ?? [])
+    .filter((g) => g.suite === suite)
+    .map(
+      (g) => html`<br><span class="c-infra">grew</span> <code>${g.name}</code> ${g.metric}
+        ${g.base} → ${g.series} (+${g.percent}%)`,
+    );
 }
 
 function testTable(tests: TestRow[], all: boolean, jobId: number): Html {

@@ -42,6 +42,32 @@ describe('seriesVerdict', () => {
     });
   });
 
+  it('is a warning, never a failure, when veristat programs grew', () => {
+    const g = (name: string, metric: 'insns' | 'states') => ({
+      suite: 'veristat',
+      name,
+      metric,
+      base: 1000,
+      series: 1300,
+      percent: 30,
+    });
+    const growth = [
+      g('a.bpf.o/main', 'insns'),
+      g('a.bpf.o/main', 'states'),
+      g('b.bpf.o/x', 'insns'),
+    ];
+    expect(seriesVerdict({ failures: [], growth })).toEqual({
+      verdict: 'warning',
+      summary: 'no new failures; 2 veristat programs cost the verifier more',
+    });
+    expect(
+      seriesVerdict({ failures: [f('pre-existing')], growth: growth.slice(0, 1) }).summary,
+    ).toBe(
+      'no new failures; 1 pre-existing not caused by the series; 1 veristat program cost the verifier more',
+    );
+    expect(seriesVerdict({ failures: [f('new')], growth }).verdict).toBe('failure');
+  });
+
   it('is a failure for a new failure, a conflict or a build break', () => {
     expect(seriesVerdict({ failures: [f('new'), f('flaky')] }).verdict).toBe('failure');
     expect(seriesVerdict({ apply: apply('conflict'), failures: [] })).toMatchObject({

@@ -196,6 +196,47 @@ export const SCENARIOS: Record<string, Verdict> = {
     baselineRunId: 7,
     extraRuns: 0,
   },
+  'veristat-growth': {
+    verdict: 'warning',
+    summary: 'no new failures; 1 veristat program cost the verifier more',
+    apply: applied,
+    build: built,
+    boot: {
+      ...booted(),
+      suites: [
+        ...booted().suites,
+        {
+          suite: 'veristat',
+          kind: 'veristat',
+          outcome: 'ok' as const,
+          exitCode: 0,
+          tests: tests(['pyperf600.bpf.o/on_event', 'loop1.bpf.o/nested_loops']),
+          durationMs: 110_000,
+        },
+      ],
+    },
+    failures: [],
+    growth: [
+      {
+        suite: 'veristat',
+        name: 'pyperf600.bpf.o/on_event',
+        metric: 'insns',
+        base: 90_412,
+        series: 112_300,
+        percent: 24.2,
+      },
+      {
+        suite: 'veristat',
+        name: 'pyperf600.bpf.o/on_event',
+        metric: 'states',
+        base: 4_000,
+        series: 5_100,
+        percent: 27.5,
+      },
+    ],
+    baselineRunId: 7,
+    extraRuns: 0,
+  },
   conflict: {
     verdict: 'failure',
     summary: 'patch 2 does not apply',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { html } from '../../../src/web/html.js';
-import { listNotes } from '../../../src/web/pages/run-page.js';
+import { growthNotes, listNotes } from '../../../src/web/pages/run-page.js';
 
 describe('run page: what the lists did', () => {
   it('shows denied tests with reason and link, tool infrastructure and warnings, escaped', () => {
@@ -29,5 +29,36 @@ describe('run page: what the lists did', () => {
     expect(out).toContain('https://lore.kernel.org/bpf/x');
     expect(out).toContain('<code>netcnt</code>: guest root lacks ping');
     expect(out).toContain('matches no test of this suite');
+  });
+
+  it("shows a veristat suite's growth against the base, escaped", () => {
+    const verdict = {
+      verdict: 'warning' as const,
+      summary: 'no new failures',
+      failures: [],
+      extraRuns: 0,
+      growth: [
+        {
+          suite: 'veristat',
+          name: '<b>x.bpf.o/main',
+          metric: 'insns' as const,
+          base: 900,
+          series: 1200,
+          percent: 33.3,
+        },
+        {
+          suite: 'other',
+          name: 'y.bpf.o/main',
+          metric: 'insns' as const,
+          base: 900,
+          series: 1200,
+          percent: 33.3,
+        },
+      ],
+    };
+    const out = html`${growthNotes(verdict, 'veristat')}`.value;
+    expect(out).toContain('<code>&lt;b&gt;x.bpf.o/main</code> insns');
+    expect(out).toContain('900 → 1200 (+33.3%)');
+    expect(out).not.toContain('y.bpf.o');
   });
 });
