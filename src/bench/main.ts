@@ -5,6 +5,7 @@ import { benchJudge } from './judge.js';
 import { benchPoll } from './poll.js';
 import { benchRss } from './rss.js';
 import { type BenchSection, formatSection } from './section.js';
+import { benchSelftests } from './selftests.js';
 
 /**
  * `npm run bench`: speed, measured on this host, never asserted in tests.
@@ -18,6 +19,7 @@ const sections: [string, () => Promise<BenchSection>][] = [
   ['rss', benchRss],
   ['boot', benchBoot],
   ['judge', benchJudge],
+  ['selftests', benchSelftests],
 ];
 
 const only = process.argv.slice(2);

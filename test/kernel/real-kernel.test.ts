@@ -19,22 +19,61 @@ import { KERNEL_SERIES_DIR } from '../helpers/kernel-series.js';
 import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
 import { type PublicInbox, startPublicInbox } from '../helpers/public-inbox.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
+import { TIER_BRANCH, tierBranch } from '../helpers/tier-branch.js';
 import { processesFor } from '../helpers/vm.js';
 
 /**
- * The whole mission on the real thing: Debian's linux-source-6.1 as the lane's tree,
+ * The whole mission on the real thing, in one of two profiles (BPFCI_KERNEL_TIER):
+ * - `minimal` (CI's): the `minimal` kernel profile and test_verifier alone;
+ * - `selftests` (`npm run test:battery`): the `selftests` profile and the battery below.
+ *
+ * Debian's linux-source-6.1 as the lane's tree,
  * two series written for it posted to a real public-inbox, to the Patchwork fake and
  * to a real Dovecot mailbox the bot subscribes to over IMAP. `bpfci run --once` runs
- * the real pipeline (git am, sandboxed make of the minimal profile, test_verifier
- * built against it, QEMU under TCG), the judge, and the reports: mail through an
- * in-process SMTP server that delivers into the list's Dovecot mailbox, checks to the
- * fake. The good series passes; the bad one fails test_verifier's `add+sub+mul`,
- * blamed on patch 2 by bisection; `bpfci serve` shows it on the run page the mail
- * links to. Then the daemon proper is stopped with SIGTERM in a real make and in a
- * real QEMU, and must leave neither behind; and `bpfci build` of a series on the warm
- * lane recompiles only the file its patches touch.
+ * the real pipeline (git am, sandboxed make of the profile, the selftests built against
+ * it, QEMU under TCG) with its suites. Then the judge, and
+ * the reports: mail through an in-process SMTP server that delivers into the list's
+ * Dovecot mailbox, checks to the fake. The good series passes; patch 2 of the bad one
+ * breaks test_verifier's `add+sub+mul` (and, in the battery, test_progs' `global_data`),
+ * blamed on it by bisection, with reruns and probes running only the failing tests; in
+ * the battery the tree's own DENYLIST entry for `get_stack_raw_tp` shows as denied, and
+ * the good series' rebuild keeps every BPF object. `bpfci serve` shows it on the
+ * run page the mail links to. Then the daemon proper is stopped with SIGTERM in a real
+ * make and in a real QEMU, and must leave neither behind; and `bpfci build` of a series
+ * on the warm lane recompiles only the file its patches touch.
  */
 const LIST = 'Lists/bpf';
+/**
+ * The production battery cut to what TCG runs in a few minutes: test_progs on a subset
+ * (get_stack_raw_tp is in the 6.1 tree's own DENYLIST; ksyms_module needs bpf_testmod),
+ * veristat on small objects of the tree's veristat.cfg.
+ */
+const PROGS = [
+  'align',
+  'atomics',
+  'global_data',
+  'ksyms_module',
+  'map_init',
+  'timer',
+  'get_stack_raw_tp',
+];
+const BATTERY_TIER = process.env.BPFCI_KERNEL_TIER === 'selftests';
+const BATTERY = [
+  { name: 'test_progs', kind: 'test_progs', allow: PROGS },
+  { name: 'test_verifier', kind: 'test_verifier' },
+  { name: 'test_maps', kind: 'test_maps' },
+  {
+    name: 'veristat',
+    kind: 'veristat',
+    allow: ['bpf_flow.bpf.o', 'loop4.bpf.o', 'test_l4lb.bpf.o'],
+  },
+];
+const SUITES = BATTERY_TIER ? BATTERY : [{ name: 'test_verifier', kind: 'test_verifier' }];
+/** The failures patch 2 of the bad series causes, in the suites the tier runs. */
+const BROKEN = [
+  ['test_progs', 'global_data'],
+  ['test_verifier', 'add+sub+mul [p]'],
+].filter(([suite]) => SUITES.some((s) => s.name === suite));
 let pi: PublicInbox;
 let pw: PatchworkFake;
 let dc: Dovecot;
@@ -46,21 +85,25 @@ let db: Db;
 beforeAll(async () => {
   requireBuild();
   const repo = await prepareKernelTree(cacheRoot());
+  if (BATTERY_TIER) tierBranch(repo);
   pi = await startPublicInbox({ indexLevel: 'basic' });
   pw = await startPatchworkFake({ seed: 'empty' });
   dc = await startDovecot();
   smtp = await startSmtpSink((raw) => dc.append(raw, { mailbox: LIST }));
   setup = daemonSetup({
-    trees: { 'bpf-next': { upstream: repo, branch: 'master' } },
+    trees: { 'bpf-next': { upstream: repo, branch: BATTERY_TIER ? TIER_BRANCH : 'master' } },
     routing: { default: 'bpf-next', tags: { 'bpf-next': 'bpf-next' } },
     sources: {
       lore: { url: pi.url, intervalSeconds: 60, timeoutSeconds: 30 },
       patchwork: { url: pw.apiUrl, project: 'netdevbpf', tokenEnv: 'PW_TOKEN' },
       imap: imapSource(dc, LIST),
     },
-    build: { profile: 'minimal', ccacheDir: join(cacheRoot(), 'ccache') },
+    build: {
+      profile: BATTERY_TIER ? 'selftests' : 'minimal',
+      ccacheDir: join(cacheRoot(), 'ccache'),
+    },
     vm: { cpus: 2, memoryMb: 2048, suiteTimeoutSeconds: 900 },
-    suites: [{ name: 'test_verifier', kind: 'test_verifier' }],
+    suites: SUITES,
     judge: { reruns: 1 },
     report: mailEveryVerdict(smtp.port),
     daemon: { minFreeDiskGb: 0, shutdownGraceSeconds: 2 },
@@ -92,6 +135,8 @@ function mails(name: SeriesName): Buffer[] {
     .sort()
     .map((f) => {
       let text = readFileSync(join(dir, f), 'utf8').replace(/^From [0-9a-f]{40} .*\n/, '');
+      // Without its base-commit: trailer the series goes on the tier branch's head.
+      if (BATTERY_TIER) text = text.replace(/^base-commit: [0-9a-f]+\n/m, '');
       if (name === 'good-v2') {
         const head = text.slice(0, text.indexOf('\n\n'));
         const rerolled = head
@@ -137,6 +182,16 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
     const goodVerdict = verdictOf(good as number);
     expect(goodVerdict.verdict, goodVerdict.summary).toBe('success');
     expect(goodVerdict.failures).toEqual([]);
+    // Every suite ran on the series kernel; in the battery the tree's DENYLIST entry shows.
+    const suites = goodVerdict.boot?.suites ?? [];
+    expect(suites.map((r) => [r.suite, r.outcome])).toEqual(SUITES.map((b) => [b.name, 'ok']));
+    for (const r of suites) expect(r.tests.length, r.suite).toBeGreaterThan(0);
+    if (BATTERY_TIER) {
+      const progs = suites.find((r) => r.suite === 'test_progs');
+      expect(progs?.denied?.map((d) => d.name)).toEqual(['get_stack_raw_tp']);
+      expect(progs?.denied?.[0]?.source).toMatch(/\/tools\/testing\/selftests\/bpf\/DENYLIST:\d+$/);
+      expect(progs?.tests.map((t) => t.name)).not.toContain('get_stack_raw_tp');
+    }
     const finalGood = pw.checkPosts.filter(
       (p) => goodPatches.includes(p.patchId) && !p.body.includes('pending'),
     );
@@ -152,34 +207,51 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
     expect(badVerdict.verdict).toBe('failure');
     expect(badVerdict.guiltyPatch).toBe(2);
     const fresh = badVerdict.failures.filter((f) => f.class === 'new');
-    expect(fresh.map((f) => [f.suite, f.name, f.guiltyPatch])).toEqual([
-      ['test_verifier', 'add+sub+mul [p]', 2],
-    ]);
+    expect(fresh.map((f) => [f.suite, f.name, f.guiltyPatch]).sort()).toEqual(
+      BROKEN.map(([suite, name]) => [suite, name, 2]),
+    );
     // Bisection of 3 patches costs at most ceil(log2 3) = 2 extra runs beyond the reruns.
     expect(badVerdict.extraRuns).toBeLessThanOrEqual(2 + 1 + 1);
-    // Patch 1 was cleared by bisection: its test_verifier check is not a fail.
-    const verifierChecks = pw.checkPosts
+    // Patch 1 was cleared by bisection: its checks for both suites are not a fail.
+    const finalChecks = pw.checkPosts
       .filter((p) => p.status === 201)
       .map((p) => ({ patchId: p.patchId, ...JSON.parse(p.body) }))
-      .filter((c) => badPatches.includes(c.patchId) && /test_verifier/.test(c.context))
-      .filter((c) => c.state !== 'pending');
-    expect(verifierChecks.map((c) => [badPatches.indexOf(c.patchId) + 1, c.state])).toEqual([
-      [1, 'success'],
-      [2, 'fail'],
-      [3, 'fail'],
-    ]);
+      .filter((c) => badPatches.includes(c.patchId) && c.state !== 'pending');
+    for (const [suite] of BROKEN) {
+      const checks = finalChecks.filter((c) => c.context === `bpfci-${suite}-x86_64`);
+      expect(checks.map((c) => [badPatches.indexOf(c.patchId) + 1, c.state])).toEqual([
+        [1, 'success'],
+        [2, 'fail'],
+        [3, 'fail'],
+      ]);
+    }
 
-    // The rerun on the series kernel booted only test_verifier's failing case, by the
-    // number this build's full run gave it (the base rerun and the probes ran it whole).
-    const reruns = db
-      .prepare<[], { dir: string }>(
-        "SELECT artifacts_dir AS dir FROM runs WHERE kind = 'rerun' ORDER BY id",
+    // Reruns and probes booted only the failing tests' suites (and asked test_progs
+    // for its one test); the rerun on the series kernel ran test_verifier's failing case
+    // by the number this build's full run gave it (base reruns and probes run it whole,
+    // as their builds never ran it in full).
+    const extraRuns = db
+      .prepare<[], { kind: string; dir: string }>(
+        "SELECT kind, artifacts_dir AS dir FROM runs WHERE kind IN ('rerun', 'bisect') ORDER BY id",
       )
       .all();
-    const argv = (dir: string): string[] =>
-      JSON.parse(readFileSync(join(dir, 'boot', 'argv.json'), 'utf8')).test_verifier[0];
-    const [n] = argv(reruns[0]?.dir as string).slice(1);
-    expect(argv(reruns[0]?.dir as string)).toEqual(['./test_verifier', n, n]);
+    expect(extraRuns.length).toBeGreaterThanOrEqual(2);
+    const argvOf = (dir: string): Record<string, string[][]> =>
+      JSON.parse(readFileSync(join(dir, 'boot', 'argv.json'), 'utf8'));
+    for (const run of extraRuns) {
+      const argv = argvOf(run.dir);
+      expect(Object.keys(argv).sort(), run.dir).toEqual(BROKEN.map(([suite]) => suite));
+      if (BATTERY_TIER) {
+        expect(argv.test_progs?.[0]?.slice(0, 3), run.dir).toEqual([
+          './test_progs',
+          '-a',
+          'global_data',
+        ]);
+      }
+    }
+    const seriesRerun = argvOf(extraRuns[0]?.dir as string).test_verifier?.[0] ?? [];
+    const [n] = seriesRerun.slice(1);
+    expect(seriesRerun).toEqual(['./test_verifier', n, n]);
     expect(n).toMatch(/^\d+$/);
 
     // One baseline for the shared base; the bot's own replies, read back over IMAP
@@ -201,6 +273,7 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
       .prepare<[number], { id: number }>('SELECT id FROM jobs WHERE series_id = ?')
       .get(bad)?.id;
     expect(reply[0]?.text).toContain('add+sub+mul');
+    for (const [, name] of BROKEN) expect(reply[0]?.text).toContain(name);
     expect(reply[0]?.text).toContain(`/runs/${badJob}`);
 
     // The run page, served by `bpfci serve`, shows the new failure and the guilty patch.
@@ -209,6 +282,7 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
       const url = await listeningUrl(serve);
       const page = await (await fetch(`${url}/runs/${badJob}`)).text();
       expect(page).toContain('add+sub+mul [p]');
+      for (const [, name] of BROKEN) expect(page).toContain(name);
       expect(page).toContain('<span class="c-new">new</span>');
       expect(page).toContain('guilty patch: 2');
     } finally {
@@ -246,6 +320,13 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
       'kernel:pass',
       'selftests:pass',
     ]);
+    // No BTF type changed, so vmlinux.h was kept and no BPF object was rebuilt; the
+    // series' new test_verifier case rebuilt test_verifier, and bpf_testmod.ko was
+    // rebuilt for the new vmlinux.
+    const selftestsLog = readFileSync(verdict.results[1]?.logPath as string, 'utf8');
+    expect(selftestsLog).not.toMatch(/^\s+CLNG-BPF\s/m);
+    expect(selftestsLog).toMatch(/^\s+BINARY\s+test_verifier$/m);
+    if (BATTERY_TIER) expect(selftestsLog).toMatch(/^\s+MOD\s+bpf_testmod\.ko$/m);
     // Patch 1 edits a comment in verifier.c; the rest is kbuild's relink of vmlinux.
     expect(compiledBeyondRelink(verdict.results[0]?.logPath as string)).toEqual([
       'kernel/bpf/verifier.o',

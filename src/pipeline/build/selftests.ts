@@ -22,7 +22,7 @@ export interface SelftestsOptions {
   targets?: string[];
 }
 
-const SELFTESTS = join('tools', 'testing', 'selftests', 'bpf');
+export const SELFTESTS = join('tools', 'testing', 'selftests', 'bpf');
 
 /**
  * The selftests runners a profile builds for the configured suites. test_verifier
@@ -142,7 +142,7 @@ function copyVeristatList(mirror: string, out: string): void {
  * A link in the mirror to the OUTPUT copy makes that path resolve; newer trees never
  * look at it. rsync --delete removes it on every sync, so it is made after each.
  */
-function linkUrandomLib(mirror: string, out: string): void {
+export function linkUrandomLib(mirror: string, out: string): void {
   const link = join(mirror, 'liburandom_read.so');
   rmSync(link, { force: true });
   symlinkSync(join(out, 'liburandom_read.so'), link);
