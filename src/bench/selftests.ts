@@ -76,10 +76,10 @@ export async function benchSelftests(): Promise<BenchSection> {
     runCommand(['git', '-C', target.srcDir, ...args], { env: gitEnv() });
   const targets = selftestTargets('selftests', BATTERY);
   let n = 0;
+  const opts = (dir: string) => ({ profile: 'selftests' as const, logDir: join(logs, dir) });
   const kernel = async () => pass(await buildKernel(ctx, target, opts(`kernel-${++n}`)));
   const selftests = async () =>
     pass(await buildSelftests(ctx, target, { ...opts(`selftests-${++n}`), targets }));
-  const opts = (dir: string) => ({ profile: 'selftests' as const, logDir: join(logs, dir) });
   const rawOut = join(root, 'raw-selftests');
 
   const branch = `bench-${process.pid}`;
