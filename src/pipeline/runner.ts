@@ -140,12 +140,14 @@ async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
       return { verdict: { ...v, ...common, guiltyPatch, extraRuns: bisected.runs }, tests: [] };
     }
 
+    // veristat suites: programs the series adds are listed, growth is warned about.
+    const veristat = ctx.config.suites.filter((s) => s.kind === 'veristat');
     const judgement = await judgeFailures(
       {
         series: first.tests,
         baseline: base.tests,
         patchCount: n,
-        addedNotJudged: ctx.config.suites.filter((s) => s.kind === 'veristat').map((s) => s.name),
+        addedNotJudged: veristat.map((s) => s.name),
         reruns: judge.reruns,
         bisect: judge.bisect,
         flakyThreshold: judge.flakyThreshold,
@@ -159,11 +161,9 @@ async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
       k === undefined ? undefined : applied.patches[k - 1]?.index;
     for (const f of judgement.failures) f.guiltyPatch = indexOf(f.guiltyPatch);
     const extra = judgement.extra;
-    const growth = ctx.config.suites
-      .filter((s) => s.kind === 'veristat')
-      .flatMap((s) =>
-        veristatGrowth(first.tests, base.tests, { suite: s.name, growthPercent: s.growthPercent }),
-      );
+    const growth = veristat.flatMap((s) =>
+      veristatGrowth(first.tests, base.tests, { suite: s.name, growthPercent: s.growthPercent }),
+    );
     const verdict: Verdict = {
       ...assemble({
         apply: applied,
