@@ -130,7 +130,14 @@ export function replyTarget(series: ReportSeries, verdict: Verdict): ReplyTarget
   );
 }
 
-/** The patch the judge (or the build bisection) blamed, if any. */
+/**
+ * The patch the judge or the build bisection blamed, or the first that did not apply:
+ * the patches before it applied cleanly, and a maintainer may take them alone.
+ */
 export function guiltyIndex(verdict: Verdict): number | undefined {
-  return verdict.guiltyPatch ?? verdict.build?.find((b) => b.guiltyPatch)?.guiltyPatch;
+  return (
+    verdict.guiltyPatch ??
+    verdict.build?.find((b) => b.guiltyPatch)?.guiltyPatch ??
+    verdict.apply?.patches.find((p) => p.status === 'failed')?.index
+  );
 }

@@ -10,8 +10,8 @@ const MAX_DESCRIPTION = 120;
 
 /**
  * The final checks: one per stage and suite, on every patch that gets checks. A
- * patch before the guilty one is not failed: bisection showed the series up to it
- * passes what fails later, and a maintainer may apply it alone. That holds only
+ * patch before the guilty one is not failed: it applied, or bisection showed the
+ * series up to it passes what fails later, and a maintainer may apply it alone. That holds only
  * while the failure still shows on a checked patch (the guilty one or later), so a
  * series is never all green on Patchwork because the later patches have no id.
  */
@@ -37,7 +37,11 @@ export function renderChecks(ctx: ReportContext): CheckPost[] {
 
 function clearedBefore(line: StageLine, guilty: number, total: number): StageLine {
   if (line.state !== 'fail') return line;
-  return { ...line, state: 'success', summary: `passes here; fails from patch ${guilty}/${total}` };
+  const summary =
+    line.label === 'apply'
+      ? `applies here; patch ${guilty}/${total} does not`
+      : `passes here; fails from patch ${guilty}/${total}`;
+  return { ...line, state: 'success', summary };
 }
 
 /** The `pending` checks posted when a job starts, for every context it will finish. */
