@@ -1,5 +1,5 @@
 import type { JudgeProbes, ProbeOutcome } from './judge/judge-failures.js';
-import { KERNEL_SUITE, type TestObservation } from './judge/observations.js';
+import { KERNEL_SUITE, type TestObservation, testKey } from './judge/observations.js';
 import { BOOT_TEST, type LaneRun, type LaneSession, runAt } from './lane-run.js';
 import type { HeldLane, RunnableSeries } from './stages.js';
 
@@ -38,7 +38,8 @@ export function onlyOf(tests: TestObservation[]): Record<string, string[]> | und
 }
 
 function probeOutcome(run: LaneRun, asked: TestObservation[]): ProbeOutcome {
-  if (run.kind === 'tested' || run.kind === 'no-boot') return { tests: run.tests };
+  if (run.kind === 'tested') return { tests: [...run.tests, ...notSeenAgain(run.tests, asked)] };
+  if (run.kind === 'no-boot') return { tests: run.tests };
   if (run.kind === 'infra') return { infra: run.reason };
   // A state of the series that does not build cannot pass the tests: count them failing there.
   return {
@@ -48,4 +49,16 @@ function probeOutcome(run: LaneRun, asked: TestObservation[]): ProbeOutcome {
       excerpt: 'this state of the series does not build',
     })),
   };
+}
+
+/**
+ * A crash or a hang asked about that a whole run did not show again passed there: it has
+ * no result line of its own, so its absence is the pass (and one that does not repeat
+ * is flaky, not the series').
+ */
+function notSeenAgain(got: TestObservation[], asked: TestObservation[]): TestObservation[] {
+  const seen = new Set(got.map(testKey));
+  return asked
+    .filter((t) => t.suite === KERNEL_SUITE && !seen.has(testKey(t)))
+    .map((t) => ({ suite: t.suite, name: t.name, status: 'pass' as const }));
 }

@@ -77,7 +77,7 @@ export async function runAt<S extends RunnableSeries, L extends HeldLane>(
     });
   const dir = join(ctx.stateDir, 'runs', String(runId));
   setRunArtifacts(ctx.db, runId, dir);
-  const run = await execute(s, k, spec.only, dir);
+  const run = await execute(s, k, spec, dir);
   const out = { runId, ...run } as LaneRun;
   const tests = 'tests' in out ? out.tests : [];
   if (spec.kind !== 'bisect' && out.kind !== 'infra') recordObservations(ctx.db, tests);
@@ -97,9 +97,10 @@ type Executed = { builds: BuildResult[] } & (
 async function execute<S extends RunnableSeries, L extends HeldLane>(
   s: LaneSession<S, L>,
   k: number,
-  only: Record<string, string[]> | undefined,
+  spec: LaneRunSpec,
   dir: string,
 ): Promise<Executed> {
+  const only = spec.only;
   if (s.at !== k) {
     await s.stages.checkout(s.ctx, s.lane, s.applied, k);
     s.at = k;
@@ -131,6 +132,13 @@ async function execute<S extends RunnableSeries, L extends HeldLane>(
   // A targeted run boots only the suites that hold the tests it checks.
   const suites = only ? s.suites.filter((x) => only[x.name]?.length) : s.suites;
   const verifierRanges = only ? rangesOf(suites, only, built.numbers) : undefined;
+  // A guest that hangs in a first run is retried once, like an infrastructure outcome;
+  // one that hangs again is a result (a `kernel` pseudo-test), judged against the base
+  // and bisected. The judge's reruns and probes are repetitions already: a hang there
+  // is a result at once, so a hang costs a few VM timeouts, not one per infra retry.
+  let hangs = spec.kind === 'series' || spec.kind === 'baseline' ? 0 : 1;
+  const infraOf = (boot: BootResult) =>
+    boot.status === 'timeout' && ++hangs > 1 ? undefined : bootInfraReason(boot);
   const booted = await withInfraRetry(
     () =>
       s.slot('vm', () =>
@@ -145,7 +153,7 @@ async function execute<S extends RunnableSeries, L extends HeldLane>(
           signal: s.signal,
         }),
       ),
-    bootInfraReason,
+    infraOf,
     s.retry,
   );
   if (booted.ok && !only) built.numbers = verifierNumbers(booted.value);

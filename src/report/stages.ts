@@ -166,7 +166,11 @@ function bootState(v: Verdict, boot: BootResult): Pick<StageLine, 'state' | 'sum
   const judged = v.failures.filter(isKernelFailure);
   const isNew =
     judged.length === 0 ? v.verdict === 'failure' : judged.some((f) => f.class === 'new');
-  const what = crash ? `kernel ${crash.kind}: ${crash.fingerprint}` : `boot ${boot.status}`;
+  const what = crash
+    ? `kernel ${crash.kind}: ${crash.fingerprint}`
+    : boot.status === 'timeout'
+      ? `guest hung: ${boot.reason ?? 'VM killed at its timeout'}`
+      : `boot ${boot.status}`;
   return isNew
     ? { state: 'fail', summary: what }
     : { state: 'warning', summary: `${what} (also on the base)` };

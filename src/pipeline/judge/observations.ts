@@ -18,8 +18,9 @@ export function testKey(t: { suite: string; name: string }): string {
 
 /**
  * Everything a boot observed, flattened to tests: each suite's tests, plus one
- * failing pseudo-test per distinct crash fingerprint, so a panic the series
- * introduces is judged exactly like a failing test (and one the base has too is not).
+ * failing pseudo-test per distinct crash fingerprint and one for a guest that hung,
+ * so a panic or a hang the series introduces is judged exactly like a failing test
+ * (and one the base has too is not).
  */
 export function observationsOf(boot: BootResult): TestObservation[] {
   const out: TestObservation[] = [];
@@ -36,7 +37,27 @@ export function observationsOf(boot: BootResult): TestObservation[] {
     seen.add(name);
     out.push({ suite: KERNEL_SUITE, name, status: 'fail', excerpt: crash.excerpt });
   }
+  const hang = hangOf(boot);
+  if (hang) out.push(hang);
   return out;
+}
+
+/**
+ * A guest that stopped answering after it booted (the VM was killed at a timeout),
+ * named by the suite it hung in, with the last test that started there.
+ */
+export function hangOf(boot: BootResult): TestObservation | undefined {
+  if (boot.status !== 'timeout') return undefined;
+  // Suites run in order: the first one without an exit code is the one the guest hung in.
+  const suite = boot.suites.find((s) => s.exitCode === null);
+  const open = suite?.tests.find((t) => t.excerpt?.startsWith('no result:'));
+  const where = open ? `; last test started: ${suite?.suite}/${open.name}` : '';
+  return {
+    suite: KERNEL_SUITE,
+    name: suite ? `hang: ${suite.suite}` : 'hang',
+    status: 'fail',
+    excerpt: `${boot.reason ?? 'the guest hung'}${where}`,
+  };
 }
 
 /** Only the tests that failed, keyed by suite/name. */

@@ -44,6 +44,8 @@ export interface LabHost {
 /** What the lab "kernel" built from the tree's tests.json says. */
 export interface LabKernel {
   boots?: boolean;
+  /** The guest stops answering once its suites start. */
+  hangs?: boolean;
   tests: Record<string, 'pass' | 'fail'>;
 }
 
@@ -160,13 +162,22 @@ async function labBoot(ctx: AppContext, req: BootRequest, host: LabHost): Promis
   if (host.faultOn.includes(host.boots)) {
     return { ...base, status: 'infra', reason: host.fault, durationMs: Date.now() - started };
   }
+  // Only a guest is ever told to hang: the stand-in stops its parent, the guest's timeout.
+  const hang = kernel.hangs && host.vm ? ['hang'] : [];
   const suites = req.suites.map((suite) => ({
     ...suite,
-    argv: [...(suite.argv ?? []), ...scriptArgs(host, kernel, req.only?.[suite.name])],
+    argv: [...(suite.argv ?? []), ...hang, ...scriptArgs(host, kernel, req.only?.[suite.name])],
   }));
   if (host.vm) return host.vm(ctx, { ...req, suites }, kernel);
   if (kernel.boots === false) {
     return { ...base, status: 'no-boot', reason: 'no GUEST-READY on the console', durationMs: 0 };
+  }
+  if (kernel.hangs) {
+    const stuck = suites.map((suite) =>
+      suiteResult({ suite, output: '', exitCode: null, timedOut: false, durationMs: 0 }),
+    );
+    const reason = 'total (30 s) timeout ran out; VM killed';
+    return { ...base, suites: stuck, status: 'timeout', reason, durationMs: 0 };
   }
   const results = [];
   for (const suite of suites) {

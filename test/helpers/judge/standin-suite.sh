@@ -4,12 +4,20 @@
 # The lab decides each boot's outcomes on the host (from the lane's tree and the
 # scenario's script) and passes them as arguments:
 #
-#   standin-suite.sh [sleep=SECONDS] [exit=CODE] NAME=pass|fail ...
+#   standin-suite.sh [hang] [sleep=SECONDS] [exit=CODE] NAME=pass|fail ...
+#
+# `hang` (given only in a guest) stops the suite's parent, the guest's `timeout`, and
+# sleeps: the suite never ends and nothing in the guest answers for it, as when the
+# kernel hangs; the host kills the VM at its timeout.
 i=0
 passed=0
 failed=0
 for arg in "$@"; do
   case "$arg" in
+    hang)
+      kill -STOP "$PPID"
+      sleep 100000
+      ;;
     sleep=*) sleep "${arg#sleep=}" ;;
     exit=*)
       echo "Failed to set up the test environment (scripted)"

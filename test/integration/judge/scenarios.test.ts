@@ -89,6 +89,30 @@ describe('judge scenarios on a real lane', () => {
     expect(getRun(lab.ctx.db, runId)?.verdict?.guiltyPatch).toBe(2);
   });
 
+  it('blames a hang only the series has, retried once, on its patch, never infra', async () => {
+    const lab = createLab({ tests: { alpha: 'pass' } });
+    const id = lab.post('hang the guest', [
+      readme('one'),
+      {
+        subject: 'lab: hang',
+        files: { 'tests.json': treeTestsJson({ alpha: 'pass' }, { hangs: true }) },
+      },
+      { subject: 'lab: add a file', files: { NEWS: 'news\n' } },
+    ]);
+    const { verdict } = await lab.run(id);
+    expect(verdict.verdict).toBe('failure');
+    expect(verdict.failures).toMatchObject([
+      { suite: 'kernel', name: 'hang: standin', class: 'new', guiltyPatch: 2 },
+    ]);
+    expect(verdict.failures[0]?.excerpt).toContain('timeout ran out');
+    expect(verdict.guiltyPatch).toBe(2);
+    // Boots: the series kernel's run and its one retry (2), its 2 reruns, the base and
+    // its rerun, bisection at base + 1 and base + 2 patches: reruns and probes are
+    // repetitions already, so a hang there is not retried.
+    expect(verdict.extraRunsDetail).toMatchObject({ seriesReruns: 2, baseReruns: 1, bisect: 2 });
+    expect(lab.host.boots).toBe(8);
+  });
+
   it('lists a base failure the series fixes', async () => {
     const lab = createLab({ tests: { alpha: 'pass', lru_bug: 'fail' } });
     const id = lab.post('fix lru_bug', [

@@ -77,6 +77,33 @@ describe('judge scenarios booting QEMU', () => {
     expect(verdict.failures).toMatchObject([{ name: 'gamma', class: 'flaky' }]);
   });
 
+  it('blames a guest that hangs only with the series, in real QEMU', async () => {
+    const lab = createLab({
+      tests: { alpha: 'pass' },
+      vm: realVm,
+      // The hang is caught by the VM's total timeout, well before a suite's.
+      config: { vm: { ...VM, totalTimeoutSeconds: 45 } },
+      judge: { reruns: 0 },
+    });
+    const id = lab.post('hang the guest', [
+      readme('one'),
+      {
+        subject: 'lab: hang',
+        files: { 'tests.json': treeTestsJson({ alpha: 'pass' }, { hangs: true }) },
+      },
+    ]);
+    const { verdict } = await lab.run(id);
+    expect(verdict.verdict, verdict.summary).toBe('failure');
+    expect(verdict.failures).toMatchObject([
+      { suite: 'kernel', name: 'hang: standin', class: 'new', guiltyPatch: 2 },
+    ]);
+    expect(verdict.failures[0]?.excerpt).toMatch(/^total \(45 s\) timeout ran out; VM killed/);
+    expect(verdict.boot?.status).toBe('timeout');
+    // The series kernel hung twice (the run and its retry); the base, its rerun and the
+    // probe at patch 1 did not.
+    expect(lab.host.boots).toBe(5);
+  });
+
   it('reports a base kernel that does not boot in QEMU as infra', async () => {
     const lab = createLab({
       tests: { alpha: 'pass' },
