@@ -8,6 +8,7 @@ import { configOption } from './cli/common.js';
 import { registerImport } from './cli/import.js';
 import { registerPoll } from './cli/poll.js';
 import { registerReport } from './cli/report.js';
+import { registerRetest } from './cli/retest.js';
 import { registerRun } from './cli/run.js';
 import { registerSeries } from './cli/series.js';
 import { registerServe } from './cli/serve.js';
@@ -32,6 +33,7 @@ for (const register of [
   registerSeries,
   registerRun,
   registerStatus,
+  registerRetest,
   registerServe,
   registerBuild,
   registerReport,

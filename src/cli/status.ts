@@ -13,12 +13,13 @@ function text(s: StatusSnapshot): string {
     `disk free ${(s.disk.freeBytes / 1024 ** 3).toFixed(1)} GiB${s.disk.low ? ' (LOW: new jobs refused)' : ''}`,
     'running:',
     ...s.running.map(
-      (j) => `  job ${j.id} series ${j.seriesId} lane ${j.lane} since ${j.startedAt}`,
+      (j) =>
+        `  job ${j.id} series ${j.seriesId} lane ${j.lane} since ${j.startedAt} (${j.trigger})`,
     ),
     'queued:',
     ...s.queued.map(
       (j) =>
-        `  job ${j.id} series ${j.seriesId} lane ${j.lane} prio ${j.priority} due ${j.nextAttemptAt}`,
+        `  job ${j.id} series ${j.seriesId} lane ${j.lane} prio ${j.priority} due ${j.nextAttemptAt} (${j.trigger})`,
     ),
     'sources:',
     ...s.sources.map(

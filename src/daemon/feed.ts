@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { obeyMailCommands } from './mail-commands.js';
 import { laneFor, priorityFor } from './plan.js';
 import type { Job, JobQueue } from './queue.js';
 
@@ -20,8 +21,9 @@ export interface FeedResult {
 
 /**
  * Turns the store's series into queue changes: every complete, current series
- * without a job gets one, and a job whose series a newer revision superseded is
- * cancelled (the worker then kills it if it runs).
+ * without a job gets one, a finished one that a mail command asked to retest is
+ * queued again, and a job whose series a newer revision superseded is cancelled
+ * (the worker then kills it if it runs).
  */
 export function feedQueue(ctx: AppContext, queue: JobQueue, now: Date): FeedResult {
   const waiting = ctx.db
@@ -42,6 +44,7 @@ export function feedQueue(ctx: AppContext, queue: JobQueue, now: Date): FeedResu
     );
     if (job) enqueued.push(job);
   }
+  enqueued.push(...obeyMailCommands(ctx, queue, now));
   const stale = ctx.db
     .prepare<[], SupersededJob>(
       `SELECT j.series_id, s.superseded_by FROM jobs j JOIN series s ON s.id = j.series_id

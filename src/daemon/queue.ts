@@ -31,6 +31,8 @@ export interface Job {
   error?: string;
   verdict?: SeriesVerdict;
   runId?: number;
+  /** Why it is queued or ran last: `posted`, `retest by <who>`. */
+  trigger: string;
 }
 
 export interface NewJob {
@@ -72,6 +74,11 @@ export interface JobQueue {
   fail(job: Job, plan: RetryPlan, now: Date, final?: Outcome, effects?: () => void): boolean;
   /** Gives a claim back untouched (shutdown): the job runs again, no attempt spent. */
   release(job: Job): boolean;
+  /**
+   * Queues the series' finished job again for `trigger` (a retest); undefined when it
+   * has no job or its job is queued or running already.
+   */
+  retest(seriesId: number, trigger: string, now: Date): Job | undefined;
   /** Cancels the series' queued or running job; returns the job that was cancelled. */
   cancel(seriesId: number, reason: string, now: Date): Job | undefined;
   /** Running jobs whose owner is gone (crashed daemon, stale heartbeat). */

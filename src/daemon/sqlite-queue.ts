@@ -29,6 +29,7 @@ interface JobRow {
   error: string | null;
   verdict: Job['verdict'] | null;
   run_id: number | null;
+  trigger: string;
 }
 
 function toJob(r: JobRow): Job {
@@ -51,6 +52,7 @@ function toJob(r: JobRow): Job {
     error: r.error ?? undefined,
     verdict: r.verdict ?? undefined,
     runId: r.run_id ?? undefined,
+    trigger: r.trigger,
   };
 }
 
@@ -174,6 +176,23 @@ export function createSqliteQueue(db: Db): JobQueue {
           return toJob(row);
         })
         .immediate();
+    },
+
+    retest(seriesId: number, trigger: string, now: Date): Job | undefined {
+      // A fresh start: the attempts and recoveries of the last run are not this one's.
+      const info = db
+        .prepare(
+          `UPDATE jobs SET state = 'queued', trigger = @trigger, attempts = 0, recoveries = 0,
+             next_attempt_at = @now, enqueued_at = @now, started_at = NULL, finished_at = NULL,
+             pid = NULL, error_code = NULL, error = NULL
+           WHERE series_id = @seriesId AND state IN ('done', 'failed', 'cancelled')`,
+        )
+        .run({ seriesId, trigger, now: now.toISOString() });
+      if (info.changes !== 1) return undefined;
+      const row = db
+        .prepare<[number], JobRow>('SELECT * FROM jobs WHERE series_id = ?')
+        .get(seriesId);
+      return row ? toJob(row) : undefined;
     },
 
     orphaned(isOwnerAlive: (job: Job) => boolean): Job[] {

@@ -16,6 +16,7 @@ export function runnerJob<S extends RunnableSeries, L extends HeldLane>(
       stages,
       signal: io.signal,
       slot: (kind, fn) => io.slots.with(kind, fn, io.signal),
+      trigger: job.trigger,
     });
     return { runId, verdict };
   };

@@ -19,6 +19,8 @@ export interface RunRow {
   finishedAt: string | null;
   durationMs: number | null;
   artifactsDir: string | null;
+  /** A series run's reason: `posted`, `retest by <who>`. */
+  trigger: string | null;
 }
 
 export interface NewRun {
@@ -28,13 +30,16 @@ export interface NewRun {
   parentId?: number;
   patches?: number;
   artifactsDir?: string;
+  /** A series run's reason: `posted`, `retest by <who>`. */
+  trigger?: string;
 }
 
 export function createRun(db: Db, run: NewRun, now = new Date()): number {
   const info = db
     .prepare(
-      `INSERT INTO runs (series_id, parent_id, kind, key, status, patches, started_at, artifacts_dir)
-       VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`,
+      `INSERT INTO runs (series_id, parent_id, kind, key, status, patches, started_at,
+         artifacts_dir, trigger)
+       VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
     )
     .run(
       run.seriesId ?? null,
@@ -44,6 +49,7 @@ export function createRun(db: Db, run: NewRun, now = new Date()): number {
       run.patches ?? null,
       now.toISOString(),
       run.artifactsDir ?? null,
+      run.trigger ?? null,
     );
   return Number(info.lastInsertRowid);
 }
@@ -116,6 +122,7 @@ interface RawRun {
   finished_at: string | null;
   duration_ms: number | null;
   artifacts_dir: string | null;
+  trigger: string | null;
 }
 
 function toRow(r: RawRun): RunRow {
@@ -132,6 +139,7 @@ function toRow(r: RawRun): RunRow {
     finishedAt: r.finished_at,
     durationMs: r.duration_ms,
     artifactsDir: r.artifacts_dir,
+    trigger: r.trigger,
   };
 }
 

@@ -21,6 +21,8 @@ export interface RunnerOptions<S extends RunnableSeries, L extends HeldLane = He
   signal?: AbortSignal;
   slot?: SlotFn;
   sleep?: (ms: number) => Promise<void>;
+  /** Why this run: `posted`, `retest by <who>` (kept with the run for the series page). */
+  trigger?: string;
 }
 
 export interface SeriesRun {
@@ -41,7 +43,12 @@ export async function runSeries<S extends RunnableSeries, L extends HeldLane>(
 ): Promise<SeriesRun> {
   const series = opts.stages.loadSeries(ctx, seriesId);
   if (!series) throw new BotError('NOT_FOUND', `series ${seriesId} not found`);
-  const runId = createRun(ctx.db, { kind: 'series', key: `series:${seriesId}`, seriesId });
+  const runId = createRun(ctx.db, {
+    kind: 'series',
+    key: `series:${seriesId}`,
+    seriesId,
+    ...(opts.trigger ? { trigger: opts.trigger } : {}),
+  });
   const log = ctx.log.child({ seriesId, runId });
   try {
     const { verdict, tests } = await judgeSeries({ ...ctx, log }, series, runId, opts);

@@ -46,6 +46,8 @@ export interface ReportContext {
   email?: EmailEnvelope;
   /** The patches that get checks, in series order. */
   checkPatches: CheckedPatch[];
+  /** Maintainers may ask for a retest by mail (daemon.mailCommands.allow is set). */
+  mailRetest: boolean;
 }
 
 export function buildReportContext(config: Config, input: ReportInput, now: Date): ReportContext {
@@ -60,6 +62,7 @@ export function buildReportContext(config: Config, input: ReportInput, now: Date
     tree: verdict.apply?.tree ?? 'unknown',
     baseSha: verdict.apply?.baseSha,
     arch: config.vm.arch,
+    mailRetest: config.daemon.mailCommands.allow.length > 0,
     contextPrefix: config.report.checks.contextPrefix,
     suites: config.suites.map((s) => s.name),
     archiveUrl: mail?.archiveUrl,

@@ -58,6 +58,15 @@ export function renderBody(ctx: ReportContext): string {
     '-- ',
     ...wrap('bpfci, an automated CI bot for BPF patch series. Full logs and artifacts:'),
     ctx.runUrl,
+    // The bot ignores its own mail, so the line it quotes here never retests by itself.
+    ...(ctx.mailRetest
+      ? [
+          '',
+          ...wrap('A maintainer can ask for a retest by replying with this line:'),
+          '',
+          '    bpfci: retest',
+        ]
+      : []),
   ];
   return `${[...body, footer.join('\n')].join('\n\n')}\n`;
 }

@@ -5,6 +5,7 @@ import { type ParsedMessage, parseMessage, sha256Hex } from '../mail/parse.js';
 import { parseTrailers, REVIEW_TRAILERS } from '../mail/trailers.js';
 import { placeMessage } from './assemble.js';
 import { linkRevisions } from './link.js';
+import { recordMailCommands } from './mail-commands.js';
 import { writeRawMail } from './raw-store.js';
 import { refreshSeries } from './refresh.js';
 import { prep } from './rows.js';
@@ -176,7 +177,9 @@ function assemble(db: Db, msg: ParsedMessage, now: string): number[] {
     for (const t of parseTrailers(unquoted(msg.body))) {
       if (REVIEW_TRAILERS.has(t.name)) insert.run(msg.messageId, t.name, t.value);
     }
-    return seriesOfThread(db, msg);
+    const series = seriesOfThread(db, msg);
+    recordMailCommands(db, msg, series, now);
+    return series;
   }
   if (msg.kind !== 'patch' && msg.kind !== 'cover') return [];
   const id = placeMessage(db, msg, now);

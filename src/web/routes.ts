@@ -7,6 +7,7 @@ import {
   listSeries,
   revisions,
   type SeriesFilters,
+  seriesRuns,
 } from './data/series.js';
 import { trend } from './data/trend.js';
 import type { Html } from './html.js';
@@ -70,9 +71,10 @@ export const ROUTES: Route[] = [
       const series = getSeries(ctx.db, seriesId);
       if (!series) return notFound;
       const revs = revisions(ctx.db, seriesId);
+      const runs = seriesRuns(ctx.db, seriesId);
       return m[1]
-        ? { kind: 'json', body: { series, revisions: revs } }
-        : { kind: 'html', body: seriesPage(series, revs) };
+        ? { kind: 'json', body: { series, revisions: revs, runs } }
+        : { kind: 'html', body: seriesPage(series, revs, runs) };
     },
   },
   {

@@ -18,6 +18,16 @@ export const Retry = z.object({
   maxRecoveries: z.number().int().positive().default(5),
 });
 
+/** Who may command the bot by mail (`bpfci: retest` in a reply), and how often. */
+export const MailCommands = z.object({
+  /** Addresses obeyed on every series (the maintainers). */
+  allow: z.array(z.email().transform((a) => a.toLowerCase())).default([]),
+  /** Also obey the series' own author. */
+  author: z.boolean().default(false),
+  /** Retests of one series obeyed per 24 hours; the rest are refused (and logged). */
+  retestsPerDay: z.number().int().min(0).default(3),
+});
+
 export const Daemon = z.object({
   maxConcurrentBuilds: z.number().int().positive().default(1),
   maxConcurrentVms: z.number().int().positive().default(1),
@@ -25,6 +35,7 @@ export const Daemon = z.object({
   minFreeDiskGb: z.number().min(0).default(20),
   priority: Priority.prefault({}),
   retry: Retry.prefault({}),
+  mailCommands: MailCommands.prefault({}),
   /** A running job whose heartbeat is older than this belongs to a dead daemon. */
   heartbeatSeconds: Seconds.default(10),
   staleAfterSeconds: Seconds.default(120),

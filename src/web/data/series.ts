@@ -1,5 +1,6 @@
 import type { JobState } from '../../daemon/queue.js';
 import type { Db } from '../../db/open.js';
+import { listSeriesRuns } from '../../db/runs.js';
 
 export interface SeriesFilters {
   status?: string;
@@ -124,6 +125,31 @@ export function revisions(db: Db, id: number): SeriesItem[] {
     .map((i) => getSeries(db, i))
     .filter((s): s is SeriesItem => s !== undefined)
     .sort((a, b) => a.version - b.version || a.id - b.id);
+}
+
+/** One run of a series (the first, retests, requeues), as the series page lists them. */
+export interface SeriesRunItem {
+  id: number;
+  trigger: string;
+  status: string;
+  startedAt: string;
+  durationMs?: number;
+  verdict?: string;
+  summary?: string;
+}
+
+/** A series' own runs, oldest first: side by side, a retest next to the run it repeats. */
+export function seriesRuns(db: Db, seriesId: number): SeriesRunItem[] {
+  return listSeriesRuns(db, seriesId)
+    .filter((r) => r.kind === 'series')
+    .map((r) => ({
+      id: r.id,
+      trigger: r.trigger ?? 'posted',
+      status: r.status,
+      startedAt: r.startedAt,
+      ...(r.durationMs !== null ? { durationMs: r.durationMs } : {}),
+      ...(r.verdict ? { verdict: r.verdict.verdict, summary: r.verdict.summary } : {}),
+    }));
 }
 
 /** The distinct values the filter menus offer. */
