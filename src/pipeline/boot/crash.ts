@@ -81,11 +81,6 @@ export function detectCrashes(text: string): Crash[] {
   return found;
 }
 
-/** True when the crash kills the guest (the run cannot have finished normally). */
-export function isFatal(crash: Crash): boolean {
-  return crash.kind === 'panic';
-}
-
 function matchRule(line: string): { kind: Crash['kind']; title: string } | undefined {
   // Our own guest and test_progs print "WARNING!" or "WARN:"; only the kernel's exact
   // "WARNING:" forms count, and never a line quoted inside a test's output.
