@@ -1,4 +1,4 @@
-import type { Crash } from '../types.js';
+import type { Crash } from '../../verdict/stages.js';
 import { topFrame } from './stack.js';
 
 /**
