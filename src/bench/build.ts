@@ -20,7 +20,7 @@ import { touchedObjects } from '../pipeline/build/log-parse.js';
 import { commonParent, makeJobs } from '../pipeline/build/make.js';
 import { buildSelftests } from '../pipeline/build/selftests.js';
 import type { BuildTarget } from '../pipeline/build/target.js';
-import type { BuildResult } from '../pipeline/types.js';
+import type { BuildResult } from '../verdict/stages.js';
 import { type BenchSection, seconds } from './section.js';
 
 /** kernel-lab.md's cold minimal build on this 2-core machine, the reference. */

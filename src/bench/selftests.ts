@@ -22,7 +22,7 @@ import {
   selftestTargets,
 } from '../pipeline/build/selftests.js';
 import { type BuildTarget, selftestsDir, vmlinuxPath } from '../pipeline/build/target.js';
-import type { BootResult, BuildResult } from '../pipeline/types.js';
+import type { BootResult, BuildResult } from '../verdict/stages.js';
 import { type BenchSection, benchAppContext, seconds } from './section.js';
 
 /** A configured test_progs set that TCG runs in well under a minute. */

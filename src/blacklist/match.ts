@@ -2,9 +2,10 @@ import type { ListEntry } from './parse.js';
 import { splitPattern } from './parse.js';
 
 /**
- * test_progs' selection semantics (test_progs.c should_run / should_run_subtest), so that
+ * test_progs' selection semantics at the test level (test_progs.c should_run), so that
  * what bpfci believes was denied is exactly what test_progs skipped:
- * - a deny entry without a subtest removes the whole test; with one, only matching subtests;
+ * - a deny entry without a subtest removes the whole test; one with a subtest leaves the
+ *   test running (test_progs itself skips the matching subtests);
  * - the allow list is consulted after the deny list; an empty allow list allows everything;
  * - `*` globs on both parts, anchored at both ends.
  */
@@ -44,24 +45,6 @@ export function shouldRunTest(sel: Selector, test: string): boolean {
   if (sel.deny.some((f) => f.subtest === undefined && globMatch(test, f.test))) return false;
   if (sel.allow.length === 0) return true;
   return sel.allow.some((f) => globMatch(test, f.test));
-}
-
-export function shouldRunSubtest(sel: Selector, test: string, subtest: string): boolean {
-  for (const f of sel.deny) {
-    if (!globMatch(test, f.test)) continue;
-    if (f.subtest === undefined || globMatch(subtest, f.subtest)) return false;
-  }
-  if (sel.allow.length === 0) return true;
-  return sel.allow.some(
-    (f) => globMatch(test, f.test) && (f.subtest === undefined || globMatch(subtest, f.subtest)),
-  );
-}
-
-/** For a result name `test` or `test/subtest`: would test_progs have run it? */
-export function isSelected(sel: Selector, name: string): boolean {
-  const { test, subtest } = splitPattern(name);
-  if (!shouldRunTest(sel, test)) return false;
-  return subtest === undefined || shouldRunSubtest(sel, test, subtest);
 }
 
 /**

@@ -6,12 +6,12 @@ import { BotError, EXIT } from '../errors.js';
 import { formatApplyResult } from '../pipeline/apply/format.js';
 import { seriesForApply } from '../pipeline/apply/from-store.js';
 import { applyRouted } from '../pipeline/apply/route.js';
-import type { ApplyResult } from '../pipeline/types.js';
 import { readMailFile } from '../series/import-files.js';
 import { ingestMessages } from '../series/ingest.js';
 import { seriesByRef } from '../series/rows.js';
 import { loadSeries } from '../series/store.js';
 import { fetchTree } from '../trees/fetch.js';
+import type { ApplyResult } from '../verdict/stages.js';
 import { action, printJson } from './common.js';
 
 interface ApplyOptions {

@@ -1,4 +1,4 @@
-import type { BootResult } from '../pipeline/types.js';
+import type { BootResult } from '../verdict/stages.js';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
 

@@ -7,7 +7,7 @@ import { closeContext, openContext } from '../context.js';
 import { BotError, EXIT } from '../errors.js';
 import { bootAndTest } from '../pipeline/boot/boot-and-test.js';
 import { kernelReleaseOf } from '../pipeline/boot/kernel-release.js';
-import type { BootResult } from '../pipeline/types.js';
+import type { BootResult } from '../verdict/stages.js';
 import { formatBootResult } from './boot-print.js';
 import { action, printJson } from './common.js';
 

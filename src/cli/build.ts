@@ -9,9 +9,9 @@ import { applyRouted } from '../pipeline/apply/route.js';
 import type { SeriesForApply } from '../pipeline/apply/series-input.js';
 import { buildStage, type StageBuild } from '../pipeline/build/stage.js';
 import type { BuildProfile } from '../pipeline/build/target.js';
-import type { ApplyResult } from '../pipeline/types.js';
 import { readPatchMbox } from '../series/patch-mbox.js';
 import { loadSeries } from '../series/store.js';
+import type { ApplyResult } from '../verdict/stages.js';
 import { action, printJson } from './common.js';
 import { progressPrinter } from './progress.js';
 

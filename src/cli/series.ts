@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { closeContext, openContext } from '../context.js';
 import { BotError, EXIT } from '../errors.js';
-import { seriesResults } from '../pipeline/judge/series-results.js';
 import { formatSeriesDetail, formatSeriesLine } from '../series/format.js';
 import { listSeries, loadSeries } from '../series/store.js';
 import { action, printJson } from './common.js';
+import { seriesResults } from './series/results.js';
 
 interface ListOptions {
   json?: boolean;

@@ -6,7 +6,7 @@ import { createSqliteQueue } from '../daemon/sqlite-queue.js';
 import { realDeps } from '../daemon/wiring.js';
 import { BotError, EXIT } from '../errors.js';
 import { defaultStages } from '../pipeline/default-stages.js';
-import type { Verdict } from '../pipeline/types.js';
+import type { Verdict } from '../verdict/verdict.js';
 import { runPageUrl } from '../web/urls.js';
 import { action, printJson } from './common.js';
 import { resolveSeries } from './test/resolve-input.js';

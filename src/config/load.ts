@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { BotError } from '../errors.js';
@@ -48,13 +47,4 @@ export function loadConfig(file: string): Config {
   const parsed = Config.safeParse(doc.toJS() ?? {});
   if (!parsed.success) throw new ConfigError(file, formatIssues(parsed.error.issues));
   return parsed.data;
-}
-
-/** Resolves a path from the config against the directory of the config file's user. */
-export function resolvePath(base: string, p: string): string {
-  return isAbsolute(p) ? p : resolve(base, p);
-}
-
-export function configDir(file: string): string {
-  return dirname(resolve(file));
 }

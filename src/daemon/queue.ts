@@ -1,4 +1,4 @@
-import type { SeriesVerdict, Verdict } from '../pipeline/types.js';
+import type { SeriesVerdict, Verdict } from '../verdict/verdict.js';
 
 /**
  * The job queue as the daemon sees it. The embedded implementation is SQLite in

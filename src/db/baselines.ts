@@ -53,14 +53,3 @@ export function claimBaseline(
     })
     .immediate();
 }
-
-/** The finished baseline run of `key`, if there is one. */
-export function readyBaseline(db: Db, key: string): number | undefined {
-  const row = db
-    .prepare(
-      `SELECT b.run_id AS runId FROM baselines b JOIN runs r ON r.id = b.run_id
-       WHERE b.key = ? AND r.status = 'done'`,
-    )
-    .get(key) as { runId: number } | undefined;
-  return row?.runId;
-}

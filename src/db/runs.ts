@@ -1,5 +1,5 @@
-import type { TestObservation } from '../pipeline/judge/observations.js';
-import type { Verdict } from '../pipeline/types.js';
+import type { TestObservation } from '../verdict/observations.js';
+import type { Verdict } from '../verdict/verdict.js';
 import type { Db } from './open.js';
 
 export type RunKind = 'series' | 'baseline' | 'rerun' | 'bisect';

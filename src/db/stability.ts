@@ -1,4 +1,4 @@
-import type { TestObservation } from '../pipeline/judge/observations.js';
+import type { TestObservation } from '../verdict/observations.js';
 import type { Db } from './open.js';
 
 export interface Stability {

@@ -4,7 +4,7 @@ import { type BaselineInputs, claimBaseline } from '../db/baselines.js';
 import type { Db } from '../db/open.js';
 import { finishRun, loadTestResults } from '../db/runs.js';
 import { BotError } from '../errors.js';
-import type { TestObservation } from './judge/observations.js';
+import type { TestObservation } from '../verdict/observations.js';
 
 export type { BaselineInputs } from '../db/baselines.js';
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
+import type { BuildResult } from '../verdict/stages.js';
 import { bisectBuild } from './build/bisect.js';
 import type { LaneSession } from './lane-run.js';
 import type { HeldLane, RunnableSeries } from './stages.js';
-import type { BuildResult } from './types.js';
 
 const broken = (r: BuildResult) => r.status !== 'pass';
 

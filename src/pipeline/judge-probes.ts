@@ -1,6 +1,7 @@
+import { type TestObservation, testKey } from '../verdict/observations.js';
+import { BOOT_TEST, KERNEL_SUITE } from '../verdict/suites.js';
 import type { JudgeProbes, ProbeOutcome } from './judge/judge-failures.js';
-import { KERNEL_SUITE, type TestObservation, testKey } from './judge/observations.js';
-import { BOOT_TEST, type LaneRun, type LaneSession, runAt } from './lane-run.js';
+import { type LaneRun, type LaneSession, runAt } from './lane-run.js';
 import type { HeldLane, RunnableSeries } from './stages.js';
 
 /**

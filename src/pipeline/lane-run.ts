@@ -3,10 +3,11 @@ import type { ScopedEntry } from '../blacklist/load.js';
 import type { AppContext } from '../context.js';
 import { createRun, finishRun, type RunKind, setRunArtifacts } from '../db/runs.js';
 import { recordObservations } from '../db/stability.js';
+import { observationsOf, type TestObservation } from '../verdict/observations.js';
+import type { ApplyResult, BootResult, BuildResult } from '../verdict/stages.js';
+import { BOOT_TEST } from '../verdict/suites.js';
 import { bootInfraReason, type RetryPolicy, withInfraRetry } from './judge/infra.js';
-import { observationsOf, type TestObservation } from './judge/observations.js';
 import type { Built, HeldLane, RunnableSeries, Stages, SuiteSpec } from './stages.js';
-import type { ApplyResult, BootResult, BuildResult } from './types.js';
 
 /** Wraps a build or a boot in the daemon's global build/VM limits. */
 export type SlotFn = <T>(kind: 'build' | 'vm', fn: () => Promise<T>) => Promise<T>;
@@ -50,9 +51,6 @@ export interface LaneRunSpec {
   key?: string;
   only?: Record<string, string[]>;
 }
-
-/** The pseudo-test a kernel that never boots fails, so it can be judged and bisected. */
-export const BOOT_TEST = { suite: 'boot', name: 'kernel boots' } as const;
 
 /**
  * Puts the lane at base + k patches, builds it unless that kernel is already

@@ -2,17 +2,17 @@ import type { AppContext } from '../context.js';
 import { createRun, finishRun, latestSeriesVerdict } from '../db/runs.js';
 import { loadStability, recordFlaky } from '../db/stability.js';
 import { BotError } from '../errors.js';
+import type { TestObservation } from '../verdict/observations.js';
+import type { Verdict } from '../verdict/verdict.js';
 import { type BaselineInputs, baselineKey, ensureBaseline } from './baseline.js';
 import { bisectBuildBreak } from './build-bisect.js';
 import { judgeFailures } from './judge/judge-failures.js';
-import type { TestObservation } from './judge/observations.js';
 import { seriesVerdict, type VerdictInput } from './judge/verdict.js';
 import { veristatGrowth } from './judge/veristat-growth.js';
 import { versionDiff } from './judge/version-diff.js';
 import { laneProbes } from './judge-probes.js';
 import { type LaneRun, type LaneSession, runAt, type SlotFn } from './lane-run.js';
 import type { HeldLane, RunnableSeries, Stages } from './stages.js';
-import type { Verdict } from './types.js';
 
 export interface RunnerOptions<S extends RunnableSeries, L extends HeldLane = HeldLane> {
   stages: Stages<S, L>;

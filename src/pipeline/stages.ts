@@ -1,7 +1,7 @@
 import type { ScopedEntry } from '../blacklist/load.js';
 import type { Config } from '../config/schema.js';
 import type { AppContext } from '../context.js';
-import type { ApplyResult, BootResult, BuildResult } from './types.js';
+import type { ApplyResult, BootResult, BuildResult } from '../verdict/stages.js';
 
 /**
  * The stages the runner drives, as narrow functions. The default wiring

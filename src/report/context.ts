@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { Verdict } from '../pipeline/types.js';
+import type { Verdict } from '../verdict/verdict.js';
 import { reportMessageId } from './message-id.js';
 import { cleanAddress, cleanMessageId, formatAddress, replySubject } from './sanitize.js';
 import type { ReportInput, ReportSeries } from './types.js';

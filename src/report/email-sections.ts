@@ -1,4 +1,4 @@
-import type { JudgedFailure } from '../pipeline/types.js';
+import type { JudgedFailure } from '../verdict/failures.js';
 import { guiltyIndex, type ReportContext } from './context.js';
 import { count, isKernelFailure } from './stages.js';
 import { excerpt, oneLine, WIDTH, wrap } from './text.js';

@@ -65,12 +65,6 @@ export function dueRows(db: Db, now: Date, limit = 500): OutboxRow[] {
     .all(now.toISOString(), limit) as OutboxRow[];
 }
 
-export function pendingRows(db: Db): OutboxRow[] {
-  return db
-    .prepare(`SELECT * FROM outbox WHERE state = 'pending' ORDER BY id`)
-    .all() as OutboxRow[];
-}
-
 export function getRow(db: Db, id: number): OutboxRow | undefined {
   return db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
 }
@@ -86,16 +80,6 @@ export function listOutbox(db: Db, filter: ListFilter = {}): OutboxRow[] {
   return db
     .prepare(`SELECT * FROM outbox ${where} ORDER BY id DESC LIMIT ?`)
     .all(...args, filter.limit ?? 100) as OutboxRow[];
-}
-
-/**
- * Records that an attempt is starting. Committed BEFORE the network call, so after
- * a crash the row says "an attempt may have reached the server".
- */
-export function markAttempt(db: Db, id: number, now: Date): void {
-  db.prepare(
-    `UPDATE outbox SET attempts = attempts + 1, in_flight = 1, attempted_at = ? WHERE id = ? AND state = 'pending'`,
-  ).run(now.toISOString(), id);
 }
 
 export function markSent(db: Db, id: number, now: Date, note?: string): void {

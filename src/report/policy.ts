@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { Verdict } from '../pipeline/types.js';
+import type { Verdict } from '../verdict/verdict.js';
 
 export type EmailConfig = NonNullable<Config['report']['email']>;
 

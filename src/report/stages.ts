@@ -1,5 +1,7 @@
-import { KERNEL_SUITE } from '../pipeline/judge/observations.js';
-import type { BootResult, BuildResult, JudgedFailure, Verdict } from '../pipeline/types.js';
+import type { JudgedFailure } from '../verdict/failures.js';
+import type { BootResult, BuildResult } from '../verdict/stages.js';
+import { BOOT_TEST, KERNEL_SUITE } from '../verdict/suites.js';
+import type { Verdict } from '../verdict/verdict.js';
 import { guiltyIndex, type ReportContext } from './context.js';
 import type { CheckState } from './types.js';
 
@@ -178,7 +180,7 @@ function bootState(v: Verdict, boot: BootResult): Pick<StageLine, 'state' | 'sum
 
 /** A kernel that did not boot (judged as `boot`) or crashed (as `kernel`, by fingerprint). */
 export function isKernelFailure(f: JudgedFailure): boolean {
-  return f.suite === 'boot' || f.suite === KERNEL_SUITE;
+  return f.suite === BOOT_TEST.suite || f.suite === KERNEL_SUITE;
 }
 
 /** A stage that did not run: failed earlier (warning, the fail is elsewhere) or infra. */

@@ -1,4 +1,4 @@
-import type { Verdict } from '../pipeline/types.js';
+import type { Verdict } from '../verdict/verdict.js';
 
 /**
  * The narrow view of a stored series that reports need. It mirrors what

@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SeriesResults } from '../../src/pipeline/judge/series-results.js';
+import type { SeriesResults } from '../../src/cli/series/results.js';
 import { createLab } from '../helpers/judge/lab.js';
 import { treeTestsJson } from '../helpers/judge/lab-repo.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { DaemonDeps, RunJob } from '../../src/daemon/deps.js';
 import type { Job, Outcome } from '../../src/daemon/queue.js';
-import type { Verdict } from '../../src/pipeline/types.js';
+import type { Verdict } from '../../src/verdict/verdict.js';
 
 export function verdict(v: Verdict['verdict'] = 'success'): Verdict {
   return { verdict: v, summary: `${v} summary`, failures: [], extraRuns: 0 };

@@ -5,7 +5,7 @@ import { feedQueue } from '../../src/daemon/feed.js';
 import { recordPoll } from '../../src/daemon/poll-stats.js';
 import { createSqliteQueue } from '../../src/daemon/sqlite-queue.js';
 import { BotError } from '../../src/errors.js';
-import type { Verdict } from '../../src/pipeline/types.js';
+import type { Verdict } from '../../src/verdict/verdict.js';
 import { seedSeries, supersede } from './daemon-state.js';
 
 export const EVIL_SUBJECT =

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { expect, it } from 'vitest';
-import type { Verdict } from '../../src/pipeline/types.js';
 import { deliverOutbox } from '../../src/report/deliver.js';
 import { enqueuePending, enqueueReports } from '../../src/report/enqueue.js';
 import type { ReportSeries } from '../../src/report/types.js';
+import type { Verdict } from '../../src/verdict/verdict.js';
 import { BASE, NOW, reportConfig } from '../unit/report/scenarios.js';
 import { outboxRows, testClock, testState } from './report/harness.js';
 

@@ -4,7 +4,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/db/open.js';
 import { cacheRoot, prepareKernelTree } from '../../src/pipeline/build/base-tree.js';
-import type { Verdict } from '../../src/pipeline/types.js';
+import type { Verdict } from '../../src/verdict/verdict.js';
 import { compiledBeyondRelink } from '../helpers/build-tree.js';
 import {
   type DaemonSetup,

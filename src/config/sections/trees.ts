@@ -27,5 +27,3 @@ export const Routing = z.object({
   /** Trees to try, in order, when the series does not apply to the chosen one. */
   fallback: z.array(z.string()).default([]),
 });
-
-export type RoutingConfig = z.infer<typeof Routing>;

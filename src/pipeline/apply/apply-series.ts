@@ -5,7 +5,7 @@ import { BotError } from '../../errors.js';
 import { type Lane, resetLane } from '../../lanes/lane.js';
 import { gitOk } from '../../trees/git.js';
 import { treeInfo } from '../../trees/tree-config.js';
-import type { ApplyResult, PatchApply } from '../types.js';
+import type { ApplyResult, PatchApply } from '../../verdict/stages.js';
 import { findUpstream } from './already-applied.js';
 import { describeFailure } from './conflict.js';
 import { amAbort, amOne } from './git-am.js';

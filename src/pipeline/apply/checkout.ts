@@ -1,7 +1,7 @@
 import { BotError } from '../../errors.js';
 import type { Lane } from '../../lanes/lane.js';
 import { resetWorktree } from '../../lanes/reset.js';
-import type { ApplyResult } from '../types.js';
+import type { ApplyResult } from '../../verdict/stages.js';
 
 /**
  * The commit of "base + the first k patches" of an applied series. Patches that

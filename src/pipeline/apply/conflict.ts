@@ -1,5 +1,5 @@
 import { git } from '../../trees/git.js';
-import type { PatchApply } from '../types.js';
+import type { PatchApply } from '../../verdict/stages.js';
 
 /** Enough of a conflict diff to see it in a report; the rest is in the lane's log. */
 const MAX_DIFF = 64 * 1024;

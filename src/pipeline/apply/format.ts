@@ -1,4 +1,4 @@
-import type { ApplyResult, PatchApply } from '../types.js';
+import type { ApplyResult, PatchApply } from '../../verdict/stages.js';
 
 /** Patch subjects and git output come from mail: no terminal escapes reach the screen. */
 function clean(text: string): string {

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { acquireLane, type Lane } from '../../lanes/lane.js';
-import type { ApplyResult } from '../types.js';
+import type { ApplyResult } from '../../verdict/stages.js';
 import { applySeries } from './apply-series.js';
 import { type BaseChoice, selectBase } from './select-base.js';
 import type { SeriesForApply } from './series-input.js';

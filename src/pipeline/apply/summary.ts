@@ -1,4 +1,4 @@
-import type { ApplyStatus, PatchApply } from '../types.js';
+import type { ApplyStatus, PatchApply } from '../../verdict/stages.js';
 
 /**
  * The series status and a one-line reason from the per-patch results:

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SuiteLists } from '../../blacklist/suite-lists.js';
+import type { SuiteResult } from '../../verdict/tests.js';
 import type { SuiteConfig } from '../suites/guest-command.js';
 import { suiteResult } from '../suites/result.js';
-import type { SuiteResult } from '../types.js';
 
 /** Guest-side exit code of `timeout` when it had to stop the suite. */
 const TIMEOUT_RCS = new Set([124, 137]);

@@ -1,4 +1,4 @@
-import type { Crash } from '../types.js';
+import type { Crash } from '../../verdict/stages.js';
 import { topFrame } from './stack.js';
 
 /**
@@ -79,11 +79,6 @@ export function detectCrashes(text: string): Crash[] {
     found.push({ kind: hit.kind, fingerprint, excerpt: block.join('\n') });
   }
   return found;
-}
-
-/** True when the crash kills the guest (the run cannot have finished normally). */
-export function isFatal(crash: Crash): boolean {
-  return crash.kind === 'panic';
 }
 
 function matchRule(line: string): { kind: Crash['kind']; title: string } | undefined {

@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import type { SuiteResult } from '../types.js';
+import type { SuiteResult } from '../../verdict/tests.js';
 
 /**
  * Tools the 6.1 selftests run from the guest root (kernel-lab.md §5.4), and the

@@ -5,8 +5,8 @@ export { BLACKLIST_DIR };
 
 import { loadBlacklist } from '../../blacklist/load.js';
 import type { AppContext } from '../../context.js';
+import type { BootResult } from '../../verdict/stages.js';
 import type { SuiteConfig } from '../suites/guest-command.js';
-import type { BootResult } from '../types.js';
 import { type BootRequest, bootAndTest } from './boot-and-test.js';
 import { kernelReleaseOf } from './kernel-release.js';
 

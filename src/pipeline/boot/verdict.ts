@@ -1,4 +1,4 @@
-import type { BootResult, Crash } from '../types.js';
+import type { BootResult, Crash } from '../../verdict/stages.js';
 import type { VmOutcome } from './run-vm.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { BuildResult } from '../types.js';
+import type { BuildResult } from '../../verdict/stages.js';
 
 /**
  * Finds the first patch of a series that breaks the build, by binary search

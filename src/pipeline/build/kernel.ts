@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js';
 import { gitEnv } from '../../exec/git.js';
 import { runChecked, runCommand } from '../../exec/run.js';
 import { ownershipFix } from '../../exec/sandbox.js';
-import type { BuildResult } from '../types.js';
+import type { BuildResult } from '../../verdict/stages.js';
 import { requireTools } from './env.js';
 import { ensureConfig, KconfigFailed, kconfigScratch } from './kconfig.js';
 import { firstError } from './log-parse.js';

@@ -1,4 +1,4 @@
-import type { BuildError } from '../types.js';
+import type { BuildError } from '../../verdict/stages.js';
 
 /**
  * Reading make output: what was compiled (the measure of incrementality), the

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BotError } from '../../errors.js';
 import type { RunResult } from '../../exec/run.js';
-import type { BuildResult } from '../types.js';
+import type { BuildResult } from '../../verdict/stages.js';
 import { compiledObjects, firstError, parseWarnings, type Warning } from './log-parse.js';
 import { formatWarning, ledgerPath, newWarnings, readLedger, recordBase } from './warnings.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { AppContext } from '../../context.js';
-import type { BuildResult } from '../types.js';
+import type { BuildResult } from '../../verdict/stages.js';
 import { type BuildOptions, buildKernel } from './kernel.js';
 import { buildSelftests } from './selftests.js';
 import { type BuildProfile, type BuildTarget, kernelImagePath, selftestsDir } from './target.js';

@@ -1,4 +1,4 @@
-import { failuresOf, type TestObservation, testKey } from './observations.js';
+import { failuresOf, type TestObservation, testKey } from '../../verdict/observations.js';
 
 export interface Comparison {
   /** Fails with the series, did not fail on the base (passed, or did not exist there). */

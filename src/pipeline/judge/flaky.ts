@@ -1,5 +1,5 @@
 import type { Stability } from '../../db/stability.js';
-import type { TestStatus } from '../types.js';
+import type { TestStatus } from '../../verdict/tests.js';
 
 export interface RerunJudgement {
   class: 'new' | 'flaky';

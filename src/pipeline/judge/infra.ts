@@ -1,5 +1,5 @@
 import { BotError, errorMessage } from '../../errors.js';
-import type { BootResult } from '../types.js';
+import type { BootResult } from '../../verdict/stages.js';
 
 /**
  * Why a boot is an infrastructure outcome rather than test results, or

@@ -1,9 +1,10 @@
 import type { Stability } from '../../db/stability.js';
-import type { JudgedFailure, TestStatus } from '../types.js';
+import type { JudgedFailure } from '../../verdict/failures.js';
+import { type TestObservation, testKey } from '../../verdict/observations.js';
+import type { TestStatus } from '../../verdict/tests.js';
 import { bisect } from './bisect.js';
 import { compareWithBaseline } from './compare.js';
 import { isKnownFlaky, judgeReruns } from './flaky.js';
-import { type TestObservation, testKey } from './observations.js';
 
 /** A run of only some tests, or the infrastructure reason it could not run. */
 export type ProbeOutcome = { tests: TestObservation[] } | { infra: string };

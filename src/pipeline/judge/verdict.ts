@@ -1,10 +1,6 @@
-import type {
-  ApplyResult,
-  BuildResult,
-  JudgedFailure,
-  SeriesVerdict,
-  VeristatGrowth,
-} from '../types.js';
+import type { JudgedFailure, VeristatGrowth } from '../../verdict/failures.js';
+import type { ApplyResult, BuildResult } from '../../verdict/stages.js';
+import type { SeriesVerdict } from '../../verdict/verdict.js';
 
 export interface VerdictInput {
   apply?: ApplyResult;

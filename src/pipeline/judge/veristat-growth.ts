@@ -1,5 +1,5 @@
-import type { VeristatGrowth } from '../types.js';
-import { type TestObservation, testKey } from './observations.js';
+import type { VeristatGrowth } from '../../verdict/failures.js';
+import { type TestObservation, testKey } from '../../verdict/observations.js';
 
 export interface GrowthOptions {
   /** The veristat suite whose programs are compared. */

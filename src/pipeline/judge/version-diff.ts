@@ -1,5 +1,6 @@
-import type { JudgedFailure, Verdict } from '../types.js';
-import { testKey } from './observations.js';
+import type { JudgedFailure } from '../../verdict/failures.js';
+import { testKey } from '../../verdict/observations.js';
+import type { Verdict } from '../../verdict/verdict.js';
 
 export type VersionDiff = NonNullable<Verdict['versionDiff']>;
 

@@ -1,7 +1,7 @@
 import type { ScopedEntry } from '../../blacklist/load.js';
 import { globMatch, selector, shouldRunTest } from '../../blacklist/match.js';
 import type { SuiteLists } from '../../blacklist/suite-lists.js';
-import type { DeniedTest, TestResult } from '../types.js';
+import type { DeniedTest, TestResult } from '../../verdict/tests.js';
 
 export interface DenyOutcome {
   tests: TestResult[];

@@ -1,4 +1,4 @@
-import type { TestResult } from '../types.js';
+import type { TestResult } from '../../verdict/tests.js';
 import { excerptOf, uniqueNamer } from './excerpt.js';
 
 /**

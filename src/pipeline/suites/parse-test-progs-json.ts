@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TestResult } from '../types.js';
+import type { TestResult } from '../../verdict/tests.js';
 import { excerptOf } from './excerpt.js';
 
 /**

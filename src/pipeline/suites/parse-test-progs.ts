@@ -1,4 +1,4 @@
-import type { TestResult, TestStatus } from '../types.js';
+import type { TestResult, TestStatus } from '../../verdict/tests.js';
 import { excerptOf } from './excerpt.js';
 
 /**

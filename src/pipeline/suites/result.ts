@@ -1,5 +1,5 @@
 import type { SuiteLists } from '../../blacklist/suite-lists.js';
-import type { SuiteResult, TestResult } from '../types.js';
+import type { SuiteResult, TestResult } from '../../verdict/tests.js';
 import { applyDenyLists } from './deny-results.js';
 import type { SuiteConfig } from './guest-command.js';
 import { parseTap } from './parse-tap.js';

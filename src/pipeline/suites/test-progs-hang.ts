@@ -1,4 +1,4 @@
-import type { TestResult } from '../types.js';
+import type { TestResult } from '../../verdict/tests.js';
 
 /** test_progs -w: `WATCHDOG: test case <name> executes for <n> seconds...` (6.4 and later). */
 const WATCHDOG = /^WATCHDOG: test case (\S+) executes for (\d+) seconds/m;

@@ -3,7 +3,9 @@ import { join, relative } from 'node:path';
 import type { Job } from '../../daemon/queue.js';
 import { createSqliteQueue } from '../../daemon/sqlite-queue.js';
 import type { Db } from '../../db/open.js';
-import type { FailureClass, TestStatus, Verdict } from '../../pipeline/types.js';
+import type { FailureClass } from '../../verdict/failures.js';
+import type { TestStatus } from '../../verdict/tests.js';
+import type { Verdict } from '../../verdict/verdict.js';
 import { getSeries, type SeriesItem } from './series.js';
 
 export interface TestRow {

@@ -1,5 +1,6 @@
-import type { SuiteResult, Verdict } from '../../pipeline/types.js';
 import { shellWord } from '../../report/render-email.js';
+import type { SuiteResult } from '../../verdict/tests.js';
+import type { Verdict } from '../../verdict/verdict.js';
 import type { RunView, TestRow } from '../data/run.js';
 import { type Html, html, query } from '../html.js';
 import { page, seconds, verdictBadge } from '../layout.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestObservation } from '../../../src/pipeline/judge/observations.js';
+import type { TestObservation } from '../../../src/verdict/observations.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/judge');
 

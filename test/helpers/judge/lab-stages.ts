@@ -7,14 +7,14 @@ import { runCommand } from '../../../src/exec/run.js';
 import { acquireLane, type Lane, resetLane } from '../../../src/lanes/lane.js';
 import type { BootRequest, Stages } from '../../../src/pipeline/stages.js';
 import { suiteResult } from '../../../src/pipeline/suites/result.js';
+import { loadSeries, type StoredSeries } from '../../../src/series/store.js';
+import { treeTip } from '../../../src/trees/fetch.js';
 import type {
   ApplyResult,
   BootResult,
   BuildResult,
   PatchApply,
-} from '../../../src/pipeline/types.js';
-import { loadSeries, type StoredSeries } from '../../../src/series/store.js';
-import { treeTip } from '../../../src/trees/fetch.js';
+} from '../../../src/verdict/stages.js';
 
 /** The scenario's script for the stand-in suite, counted across the lab's boots. */
 export interface LabScript {

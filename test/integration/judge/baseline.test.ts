@@ -13,7 +13,7 @@ import {
   baselineKey,
   ensureBaseline,
 } from '../../../src/pipeline/baseline.js';
-import type { TestObservation } from '../../../src/pipeline/judge/observations.js';
+import type { TestObservation } from '../../../src/verdict/observations.js';
 
 const inputs: BaselineInputs = {
   tree: 'bpf-next',

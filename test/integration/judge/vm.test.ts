@@ -5,7 +5,7 @@ import type { AppContext } from '../../../src/context.js';
 import { countRuns } from '../../../src/db/runs.js';
 import { bootAndTest } from '../../../src/pipeline/boot/boot-and-test.js';
 import type { BootRequest } from '../../../src/pipeline/stages.js';
-import type { BootResult } from '../../../src/pipeline/types.js';
+import type { BootResult } from '../../../src/verdict/stages.js';
 import { createLab } from '../../helpers/judge/lab.js';
 import { treeTestsJson } from '../../helpers/judge/lab-repo.js';
 import type { LabKernel } from '../../helpers/judge/lab-stages.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyExitCode } from '../../../src/cli/apply.js';
 import { formatApplyResult } from '../../../src/pipeline/apply/format.js';
-import type { ApplyResult } from '../../../src/pipeline/types.js';
+import type { ApplyResult } from '../../../src/verdict/stages.js';
 
 const conflict: ApplyResult = {
   status: 'conflict',

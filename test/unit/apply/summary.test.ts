@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commitAfter } from '../../../src/pipeline/apply/checkout.js';
 import { normaliseSubject } from '../../../src/pipeline/apply/series-input.js';
 import { summarise } from '../../../src/pipeline/apply/summary.js';
-import type { ApplyResult, PatchApply } from '../../../src/pipeline/types.js';
+import type { ApplyResult, PatchApply } from '../../../src/verdict/stages.js';
 
 const p = (
   index: number,

@@ -141,7 +141,7 @@ describe('gitIsAncestor (expiry against a real repository)', () => {
 
 describe('treeKernelVersion', () => {
   it('reads VERSION and PATCHLEVEL from the top Makefile', async () => {
-    const { treeKernelVersion } = await import('../../../src/blacklist/for-run.js');
+    const { treeKernelVersion } = await import('../../../src/blacklist/tree-version.js');
     const tree = mkdtempSync(join(tmpdir(), 'bpfci-tree-'));
     writeFileSync(join(tree, 'Makefile'), '# SPDX\nVERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 192\n');
     expect(treeKernelVersion(tree)).toBe('6.1');

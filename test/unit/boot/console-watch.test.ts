@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { watchConsole } from '../../../src/pipeline/boot/console-watch.js';
 import type { VmOutcome } from '../../../src/pipeline/boot/run-vm.js';
 import { bootStatus } from '../../../src/pipeline/boot/verdict.js';
-import type { Crash } from '../../../src/pipeline/types.js';
+import type { Crash } from '../../../src/verdict/stages.js';
 
 const timeouts = {
   bootMs: 10_000,

@@ -7,7 +7,7 @@ import type { AppContext } from '../../../src/context.js';
 import { silentLogger } from '../../../src/log.js';
 import type { BootRequest } from '../../../src/pipeline/boot/boot-and-test.js';
 import { runMatrix } from '../../../src/pipeline/boot/matrix.js';
-import type { BootResult } from '../../../src/pipeline/types.js';
+import type { BootResult } from '../../../src/verdict/stages.js';
 
 describe('runMatrix', () => {
   it('runs the same selftests on every kernel, each with its own version deny list', async () => {

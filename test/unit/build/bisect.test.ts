@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bisectBuild } from '../../../src/pipeline/build/bisect.js';
-import type { BuildResult } from '../../../src/pipeline/types.js';
+import type { BuildResult } from '../../../src/verdict/stages.js';
 
 function fakeSeries(n: number, firstBad: number) {
   let at = n;

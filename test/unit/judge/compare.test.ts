@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareWithBaseline } from '../../../src/pipeline/judge/compare.js';
-import type { TestObservation } from '../../../src/pipeline/judge/observations.js';
+import type { TestObservation } from '../../../src/verdict/observations.js';
 import { fixtureResults } from '../../helpers/judge/fixture-results.js';
 
 const t = (

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { hangOf, observationsOf } from '../../../src/pipeline/judge/observations.js';
-import type { BootResult, SuiteResult } from '../../../src/pipeline/types.js';
+import { hangOf, observationsOf } from '../../../src/verdict/observations.js';
+import type { BootResult } from '../../../src/verdict/stages.js';
+import type { SuiteResult } from '../../../src/verdict/tests.js';
 
 const suite = (name: string, exitCode: number | null, tests: SuiteResult['tests']) =>
   ({ suite: name, kind: name, outcome: 'ok', exitCode, tests, durationMs: 1 }) as SuiteResult;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BotError } from '../../../src/errors.js';
 import { bootInfraReason, withInfraRetry } from '../../../src/pipeline/judge/infra.js';
-import type { BootResult, SuiteResult } from '../../../src/pipeline/types.js';
+import type { BootResult } from '../../../src/verdict/stages.js';
+import type { SuiteResult } from '../../../src/verdict/tests.js';
 
 const boot = (over: Partial<BootResult> = {}): BootResult => ({
   status: 'ok',

@@ -5,8 +5,8 @@ import {
   type JudgeProbes,
   judgeFailures,
 } from '../../../src/pipeline/judge/judge-failures.js';
-import type { TestObservation } from '../../../src/pipeline/judge/observations.js';
-import type { TestStatus } from '../../../src/pipeline/types.js';
+import type { TestObservation } from '../../../src/verdict/observations.js';
+import type { TestStatus } from '../../../src/verdict/tests.js';
 
 const t = (name: string, status: TestStatus): TestObservation => ({
   suite: 'test_progs',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Suite } from '../../../src/config/sections/pipeline.js';
 import { type LaneSession, runAt } from '../../../src/pipeline/lane-run.js';
 import type { BootRequest, Stages } from '../../../src/pipeline/stages.js';
-import type { BootResult } from '../../../src/pipeline/types.js';
+import type { BootResult } from '../../../src/verdict/stages.js';
 import { tempContext } from '../../helpers/daemon-state.js';
 
 const suites = ['test_progs', 'test_verifier', 'test_maps'].map((kind) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seriesVerdict } from '../../../src/pipeline/judge/verdict.js';
-import type { ApplyResult, BuildResult, JudgedFailure } from '../../../src/pipeline/types.js';
+import type { JudgedFailure } from '../../../src/verdict/failures.js';
+import type { ApplyResult, BuildResult } from '../../../src/verdict/stages.js';
 
 const f = (cls: JudgedFailure['class']): JudgedFailure => ({ suite: 's', name: cls, class: cls });
 const apply = (status: ApplyResult['status']): ApplyResult => ({

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Suite } from '../../../src/config/sections/pipeline.js';
-import type { TestObservation } from '../../../src/pipeline/judge/observations.js';
-import { observationsOf } from '../../../src/pipeline/judge/observations.js';
 import { veristatGrowth } from '../../../src/pipeline/judge/veristat-growth.js';
 import { suiteResult } from '../../../src/pipeline/suites/result.js';
+import type { TestObservation } from '../../../src/verdict/observations.js';
+import { observationsOf } from '../../../src/verdict/observations.js';
 
 const prog = (
   name: string,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { versionDiff } from '../../../src/pipeline/judge/version-diff.js';
-import type { JudgedFailure } from '../../../src/pipeline/types.js';
+import type { JudgedFailure } from '../../../src/verdict/failures.js';
 
 const f = (name: string, cls: JudgedFailure['class']): JudgedFailure => ({
   suite: 'test_progs',

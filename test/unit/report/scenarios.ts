@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Config } from '../../../src/config/schema.js';
-import type { Verdict } from '../../../src/pipeline/types.js';
 import type { ReportSeries } from '../../../src/report/types.js';
+import type { Verdict } from '../../../src/verdict/verdict.js';
 
 /** Shared inputs for the report tests: the Patchwork fixture's series 3 and seven verdicts. */
 const fixture = (name: string) =>

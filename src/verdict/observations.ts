@@ -1,4 +1,11 @@
-import type { BootResult, TestStatus } from '../types.js';
+import type { BootResult } from './stages.js';
+import { KERNEL_SUITE } from './suites.js';
+import type { TestStatus } from './tests.js';
+
+/**
+ * A run's results as the store keeps them (one row per test) and as the judge compares
+ * them with the baseline: flat, keyed by suite and name.
+ */
 
 /** One test outcome in one run, keyed by suite and NAME (numbers shift between trees). */
 export interface TestObservation {
@@ -8,9 +15,6 @@ export interface TestObservation {
   excerpt?: string;
   metrics?: Record<string, number>;
 }
-
-/** The pseudo-suite that kernel crashes are judged under, like any other test. */
-export const KERNEL_SUITE = 'kernel';
 
 export function testKey(t: { suite: string; name: string }): string {
   return `${t.suite}/${t.name}`;

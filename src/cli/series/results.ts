@@ -1,6 +1,7 @@
 import type { Db } from '../../db/open.js';
 import { listSeriesRuns, type RunRow } from '../../db/runs.js';
-import type { FailureClass, Verdict } from '../types.js';
+import type { FailureClass } from '../../verdict/failures.js';
+import type { Verdict } from '../../verdict/verdict.js';
 
 export interface PatchInfo {
   index: number;
