@@ -33,6 +33,8 @@ export interface Job {
   runId?: number;
   /** Why it is queued or ran last: `posted`, `retest by <who>`. */
   trigger: string;
+  /** How many times it was queued again by a retest (0: the first run). */
+  retests: number;
 }
 
 export interface NewJob {

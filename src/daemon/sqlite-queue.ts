@@ -30,6 +30,7 @@ interface JobRow {
   verdict: Job['verdict'] | null;
   run_id: number | null;
   trigger: string;
+  retests: number;
 }
 
 function toJob(r: JobRow): Job {
@@ -53,6 +54,7 @@ function toJob(r: JobRow): Job {
     verdict: r.verdict ?? undefined,
     runId: r.run_id ?? undefined,
     trigger: r.trigger,
+    retests: r.retests,
   };
 }
 
@@ -182,7 +184,8 @@ export function createSqliteQueue(db: Db): JobQueue {
       // A fresh start: the attempts and recoveries of the last run are not this one's.
       const info = db
         .prepare(
-          `UPDATE jobs SET state = 'queued', trigger = @trigger, attempts = 0, recoveries = 0,
+          `UPDATE jobs SET state = 'queued', trigger = @trigger, retests = retests + 1,
+             attempts = 0, recoveries = 0,
              next_attempt_at = @now, enqueued_at = @now, started_at = NULL, finished_at = NULL,
              pid = NULL, error_code = NULL, error = NULL
            WHERE series_id = @seriesId AND state IN ('done', 'failed', 'cancelled')`,

@@ -59,14 +59,20 @@ export async function realDeps(
     reports: {
       enqueue(c, job, outcome): void {
         const input = { runId: job.id, series: seriesOf(c, job), verdict: outcome.verdict };
-        enqueueReports(c, { ...input, runUrl: url(job) });
+        enqueueReports(c, { ...input, runUrl: url(job), ...retestOf(job) });
       },
       started(c, job): void {
-        enqueuePending(c, { runId: job.id, series: seriesOf(c, job), runUrl: url(job) });
+        const input = { runId: job.id, series: seriesOf(c, job), runUrl: url(job) };
+        enqueuePending(c, { ...input, ...retestOf(job) });
       },
       async deliver(c, { dryRun }): Promise<void> {
         await deliverOutbox(c, { dryRun, alreadyDelivered });
       },
     },
   };
+}
+
+/** A job queued again by a retest reports as that retest (its own mail and checks). */
+function retestOf(job: Job): { retest?: { n: number; trigger: string } } {
+  return job.retests > 0 ? { retest: { n: job.retests, trigger: job.trigger } } : {};
 }

@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { Verdict } from '../verdict/verdict.js';
 import { reportMessageId } from './message-id.js';
 import { cleanAddress, cleanMessageId, formatAddress, replySubject } from './sanitize.js';
-import type { ReportInput, ReportSeries } from './types.js';
+import type { ReportInput, ReportSeries, Retest } from './types.js';
 
 export interface CheckedPatch {
   index: number;
@@ -48,6 +48,8 @@ export interface ReportContext {
   checkPatches: CheckedPatch[];
   /** Maintainers may ask for a retest by mail (daemon.mailCommands.allow is set). */
   mailRetest: boolean;
+  /** This run is a retest (absent for the first run of the job). */
+  retest?: Retest;
 }
 
 export function buildReportContext(config: Config, input: ReportInput, now: Date): ReportContext {
@@ -63,14 +65,22 @@ export function buildReportContext(config: Config, input: ReportInput, now: Date
     baseSha: verdict.apply?.baseSha,
     arch: config.vm.arch,
     mailRetest: config.daemon.mailCommands.allow.length > 0,
+    ...(input.retest ? { retest: input.retest } : {}),
     contextPrefix: config.report.checks.contextPrefix,
     suites: config.suites.map((s) => s.name),
     archiveUrl: mail?.archiveUrl,
     reply,
     email:
-      mail && reply ? envelope(mail, series, reply, input.runId, verdict.verdict, now) : undefined,
+      mail && reply
+        ? // A retest's reply is another mail: the generation goes into its Message-ID.
+          envelope(mail, series, reply, input.runId, seedOf(verdict.verdict, input.retest), now)
+        : undefined,
     checkPatches: checkedPatches(config, series),
   };
+}
+
+function seedOf(verdict: string, retest: Retest | undefined): string {
+  return retest ? `${verdict}#retest${retest.n}` : verdict;
 }
 
 /** The patches that get checks: every patch known to Patchwork, or the last one (`checks.patches`). */

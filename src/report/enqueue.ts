@@ -5,7 +5,7 @@ import { patchworkAccess } from './patchwork-access.js';
 import { emailPolicy } from './policy.js';
 import { renderChecks, renderPendingChecks } from './render-checks.js';
 import { renderEmail } from './render-email.js';
-import type { CheckPost, ReportInput, ReportSeries } from './types.js';
+import type { CheckPost, ReportInput, ReportSeries, Retest } from './types.js';
 
 export interface EnqueueSummary {
   /** Rows inserted as pending (0 when the same report was already queued). */
@@ -34,7 +34,8 @@ export function enqueueReports(
       const base = {
         kind: 'email' as const,
         // Per verdict: a run retried after an infra outcome may still owe the real report.
-        dedupeKey: `email:run:${input.runId}:${input.verdict.verdict}`,
+        // A retest is a new run of the job: it owes its own report.
+        dedupeKey: `email:run:${input.runId}:${input.verdict.verdict}${generation(input.retest)}`,
         runId: input.runId,
         seriesId: input.series.id,
       };
@@ -64,7 +65,8 @@ export function enqueueReports(
         record(summary, inserted, note);
       }
     }
-    queueChecks(ctx, input.runId, input.series.id, renderChecks(rctx), now, summary);
+    const checks = renderChecks(rctx);
+    queueChecks(ctx, input, checks, now, summary);
   })();
   return summary;
 }
@@ -73,6 +75,7 @@ export interface PendingInput {
   runId: number;
   series: ReportSeries;
   runUrl: string;
+  retest?: Retest;
 }
 
 /** Queues `pending` on every context the job will finish, when the job starts. */
@@ -89,14 +92,13 @@ export function enqueuePending(
   };
   const patchIds = checkedPatches(ctx.config, input.series).map((p) => p.patchworkId);
   const posts = renderPendingChecks(names, patchIds, input.runUrl);
-  ctx.db.transaction(() => queueChecks(ctx, input.runId, input.series.id, posts, now, summary))();
+  ctx.db.transaction(() => queueChecks(ctx, input, posts, now, summary))();
   return summary;
 }
 
 function queueChecks(
   ctx: AppContext,
-  runId: number,
-  seriesId: number,
+  { runId, series, retest }: Pick<ReportInput, 'runId' | 'series' | 'retest'>,
   posts: CheckPost[],
   now: Date,
   summary: EnqueueSummary,
@@ -106,8 +108,8 @@ function queueChecks(
   if (!access) return; // no Patchwork source: there is nowhere to post checks
   const note = access.token ? undefined : 'read-only: no Patchwork token';
   for (const post of posts) {
-    const dedupeKey = `check:run:${runId}:patch:${post.patchId}:${post.context}:${post.state}`;
-    const row = { kind: 'check' as const, dedupeKey, runId, seriesId, payload: post };
+    const dedupeKey = `check:run:${runId}:patch:${post.patchId}:${post.context}:${post.state}${generation(retest)}`;
+    const row = { kind: 'check' as const, dedupeKey, runId, seriesId: series.id, payload: post };
     const inserted = insertOutbox(
       ctx.db,
       { ...row, state: note ? 'skipped' : 'pending', note },
@@ -121,4 +123,9 @@ function record(summary: EnqueueSummary, inserted: boolean, skippedNote: string 
   if (!inserted) return;
   if (skippedNote) summary.skipped.push(skippedNote);
   else summary.queued += 1;
+}
+
+/** The dedupe keys' suffix of a retest (none for the first run, so its keys never change). */
+function generation(retest: Retest | undefined): string {
+  return retest ? `:retest:${retest.n}` : '';
 }

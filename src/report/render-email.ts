@@ -39,6 +39,7 @@ export function renderBody(ctx: ReportContext): string {
   const sections: string[][] = [
     [greeting(ctx.series.submitter.name)],
     wrap(intro(ctx)),
+    retestNote(ctx),
     headerBlock(ctx),
     testedPatches(ctx),
     results(ctx),
@@ -69,6 +70,12 @@ export function renderBody(ctx: ReportContext): string {
       : []),
   ];
   return `${[...body, footer.join('\n')].join('\n\n')}\n`;
+}
+
+/** A retest says so: the thread may hold the first run's reply with another result. */
+function retestNote(ctx: ReportContext): string[] {
+  const r = ctx.retest;
+  return r ? wrap(`This is retest ${r.n} of this revision (${oneLine(r.trigger, 100)}).`) : [];
 }
 
 function greeting(name: string): string {

@@ -31,6 +31,13 @@ export interface ReportInput {
   series: ReportSeries;
   verdict: Verdict;
   runUrl: string;
+  retest?: Retest;
+}
+
+/** A run queued again on request: the n-th retest of the job, and who asked. */
+export interface Retest {
+  n: number;
+  trigger: string;
 }
 
 export type CheckState = 'pending' | 'success' | 'warning' | 'fail';

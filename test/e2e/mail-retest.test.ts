@@ -94,6 +94,14 @@ describe('e2e: `bpfci: retest` in a reply, and `bpfci retest`', () => {
     expect(job()).toMatchObject({ state: 'done', trigger: 'retest by maint@example.org' });
     const starts = readFileSync(setup.trace, 'utf8').match(/^start /gm) ?? [];
     expect(starts).toHaveLength(2);
+    // Its reply is a mail of its own, in the same thread, saying it is a retest.
+    expect(smtp.received).toHaveLength(2);
+    const again = await simpleParser(smtp.received[1]?.raw as Buffer);
+    expect(again.messageId).not.toBe(sent?.messageId);
+    expect(again.inReplyTo).toBe(sent?.inReplyTo);
+    expect(again.text).toContain(
+      'This is retest 1 of this revision (retest by maint@example.org).',
+    );
 
     // A second retest the same day is refused by the rate limit, and logged, not mailed.
     const mailed = smtp.received.length;

@@ -1,11 +1,13 @@
 /**
  * Retests. A job is the series' testing job: a retest queues it again, so `trigger`
- * says why it is queued now and each series run keeps the trigger it ran for. The
+ * says why it is queued now, `retests` counts them (each retest's reports are its own)
+ * and each series run keeps the trigger it ran for. The
  * mail commands (`bpfci: retest` in a reply) are kept with what became of them, so a
  * command is obeyed once, and refused or unknown ones can be shown to the operator.
  */
 export default `
 ALTER TABLE jobs ADD COLUMN trigger TEXT NOT NULL DEFAULT 'posted';
+ALTER TABLE jobs ADD COLUMN retests INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN trigger TEXT;
 CREATE TABLE mail_commands (
   message_id TEXT PRIMARY KEY REFERENCES messages (message_id),
