@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitEnv } from '../exec/git.js';
 import { runChecked, runCommand } from '../exec/run.js';
@@ -31,21 +31,44 @@ export async function createUpstream(dir: string): Promise<string> {
 
 /** One-patch series mail on the base (format-patch output plus a Message-ID). */
 export async function seriesMail(upstream: string, n: number): Promise<Buffer> {
+  const [mail] = await seriesMails(upstream, n, [{ [`change-${n}.txt`]: `change ${n}\n` }]);
+  return mail as Buffer;
+}
+
+/**
+ * A series of one patch per entry of `patches` (files to write), threaded as the list
+ * carries it: without a cover, patch k answering patch 1. A README containing BROKEN
+ * makes the bench's suite fail (see benchStages).
+ */
+export async function seriesMails(
+  upstream: string,
+  n: number,
+  patches: Record<string, string>[],
+): Promise<Buffer[]> {
   const work = join(upstream, '..', `work-${n}`);
   await git(upstream, 'worktree', 'add', '-q', '--detach', work, 'master');
-  writeFileSync(join(work, `change-${n}.txt`), `change ${n}\n`);
-  await git(work, 'add', '-A');
-  await git(work, 'commit', '-q', '-m', `bench: change ${n}`);
-  const raw = (await git(work, 'format-patch', '-1', '--stdout', 'HEAD')).stdoutTail;
+  for (const [k, files] of patches.entries()) {
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(work, file), text);
+    await git(work, 'add', '-A');
+    await git(work, 'commit', '-q', '-m', `bench: change ${n}.${k + 1}`);
+  }
+  const total = patches.length;
+  const raw = (await git(work, 'format-patch', `-${total}`, '--stdout', 'HEAD')).stdoutTail;
   await git(upstream, 'worktree', 'remove', '--force', work);
-  return Buffer.from(
-    raw
-      .replace(/^From [0-9a-f]{40} .*\n/, '')
-      .replace(
-        /^Subject: .*$/m,
-        (s) => `${s}\nMessage-ID: <bench-judge-${process.pid}-${n}@bench.example>`,
+  const id = (k: number) => `<bench-judge-${process.pid}-${n}-${k}@bench.example>`;
+  return raw
+    .split(/^(?=From [0-9a-f]{40} )/m)
+    .filter((m) => m.trim())
+    .map((m, k) =>
+      Buffer.from(
+        m
+          .replace(/^From [0-9a-f]{40} .*\n/, '')
+          .replace(/^Subject: \[PATCH[^\]]*\]/m, `Subject: [PATCH ${k + 1}/${total}]`)
+          .replace(/^Subject: .*$/m, (s) =>
+            [s, `Message-ID: ${id(k + 1)}`, ...(k > 0 ? [`In-Reply-To: ${id(1)}`] : [])].join('\n'),
+          ),
       ),
-  );
+    );
 }
 
 export function benchStages(kernelImage: string): Stages<StoredSeries, Lane> {
@@ -70,13 +93,20 @@ export function benchStages(kernelImage: string): Stages<StoredSeries, Lane> {
       } as const;
       return { results: [result], kernelImage, selftestsDir: lane.worktree };
     },
-    bootAndTest: (ctx, req) =>
-      bootAndTest(ctx, {
+    // The guest (Debian's kernel) cannot see the lane, so the tree's verdict rides on
+    // the suite's argv: a README that says BROKEN makes the command fail in the guest.
+    bootAndTest: (ctx, req) => {
+      const broken = readFileSync(join(req.selftestsDir ?? '', 'README'), 'utf8').includes(
+        'BROKEN',
+      );
+      const suites = req.suites.map((s) => (broken ? { ...s, argv: ['false'] } : s));
+      return bootAndTest(ctx, {
         kernelImage: req.kernelImage,
-        suites: req.suites,
+        suites,
         lists: req.lists,
         artifactsDir: req.artifactsDir,
-      }),
+      });
+    },
     identity: async () => ({
       configHash: 'bench',
       toolchain: `node ${process.version}`,

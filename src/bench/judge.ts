@@ -4,7 +4,7 @@ import { processTimes } from '../exec/run.js';
 import { runSeries } from '../pipeline/runner.js';
 import { ingestMessages } from '../series/ingest.js';
 import { debianKernel } from './debian-kernel.js';
-import { benchStages, createUpstream, seriesMail } from './judge-lab.js';
+import { benchStages, createUpstream, seriesMail, seriesMails } from './judge-lab.js';
 import { type BenchSection, benchAppContext, seconds, tempDir } from './section.js';
 
 const SERIES = 3;
@@ -62,6 +62,7 @@ export async function benchJudge(): Promise<BenchSection> {
         n: number;
       }
     ).n;
+    const failing = await failingSeries(ctx, upstream, stages);
     const per = (p: string) => `${p} ${seconds(times.get(p) ?? 0)}`;
     return {
       title: `judge: ${SERIES} one-patch series on one base, series to verdict (verdicts: ${verdicts.join(', ')})`,
@@ -74,6 +75,10 @@ export async function benchJudge(): Promise<BenchSection> {
           `${seconds(overhead)} = ${((overhead / wall) * 100).toFixed(1)}% of the wall time`,
         ],
         [
+          `3-patch series, patch 2 breaks the suite (${failing.verdict}, guilty patch ${failing.guilty}, ${failing.extraRuns} extra runs), warm lane`,
+          `${seconds(failing.wall)} vs its raw steps ${seconds(failing.work)} = ${(failing.wall / failing.work).toFixed(2)}x (goal <= 1.15x)`,
+        ],
+        [
           'other children (not subtracted)',
           [...times.keys()]
             .filter((p) => !WORK.includes(p))
@@ -84,10 +89,40 @@ export async function benchJudge(): Promise<BenchSection> {
       notes: [
         'work = every make, git and qemu child, timed by runCommand (spawn to exit, sequential here, so no overlap)',
         'overhead = store, lanes, baseline cache, console watching, result parsing, judging, DB writes, plus process spawn latency',
+        'the 3-patch series: its run, the reruns on the series and the base, and the bisection probes, each a real boot; raw steps = the same make, git and qemu children',
       ],
     };
   } finally {
     processTimes.byProgram = undefined;
     rmSync(root, { recursive: true, force: true, maxRetries: 3 });
   }
+}
+
+/** A 3-patch series on the warm lane whose patch 2 breaks the suite: judged, rerun, bisected. */
+async function failingSeries(
+  ctx: Parameters<typeof runSeries>[0],
+  upstream: string,
+  stages: ReturnType<typeof benchStages>,
+): Promise<{ verdict: string; guilty?: number; extraRuns: number; wall: number; work: number }> {
+  const mails = await seriesMails(upstream, SERIES + 1, [
+    { 'one.txt': 'one\n' },
+    { README: 'bench tree\nBROKEN\n' },
+    { 'three.txt': 'three\n' },
+  ]);
+  const id = ingestMessages(ctx, mails, 'bench').seriesTouched.at(-1);
+  if (id === undefined) throw new Error('bench: the 3-patch series was not assembled');
+  processTimes.byProgram = new Map();
+  const started = Date.now();
+  const { verdict } = await runSeries(ctx, id, { stages });
+  const wall = Date.now() - started;
+  const times = processTimes.byProgram;
+  processTimes.byProgram = undefined;
+  const work = WORK.reduce((sum, p) => sum + (times.get(p) ?? 0), 0);
+  return {
+    verdict: verdict.verdict,
+    guilty: verdict.guiltyPatch,
+    extraRuns: verdict.extraRuns,
+    wall,
+    work,
+  };
 }
