@@ -20,7 +20,16 @@ export const Build = z.object({
 });
 
 export const Vm = z.object({
-  arch: z.enum(['x86_64', 'aarch64', 's390x']).default('x86_64'),
+  /**
+   * The guest's arch. Only x86_64: the build makes x86_64 kernels and there is no
+   * cross toolchain, so another arch would name a run that never happened.
+   */
+  arch: z
+    .enum(['x86_64'], {
+      error: (i) =>
+        `"${String(i.input)}" is not supported: bpfci builds and boots x86_64 kernels only`,
+    })
+    .default('x86_64'),
   accel: z.enum(['auto', 'kvm', 'tcg']).default('auto'),
   cpus: z.number().int().positive().default(2),
   memoryMb: z.number().int().min(256).default(4096),
