@@ -64,8 +64,9 @@ export async function realDeps(
       started(c, job): void {
         enqueuePending(c, { runId: job.id, series: seriesOf(c, job), runUrl: url(job) });
       },
-      async deliver(c, { dryRun }): Promise<void> {
-        await deliverOutbox(c, { dryRun, alreadyDelivered });
+      async deliver(c, { dryRun }): Promise<{ failed: number }> {
+        const summary = await deliverOutbox(c, { dryRun, alreadyDelivered });
+        return { failed: summary.failed };
       },
     },
   };
