@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { Verdict } from '../pipeline/types.js';
 import { reportMessageId } from './message-id.js';
 import { cleanAddress, cleanMessageId, formatAddress, replySubject } from './sanitize.js';
-import type { ReportInput, ReportSeries } from './types.js';
+import type { InfraRetry, ReportInput, ReportSeries } from './types.js';
 
 export interface CheckedPatch {
   index: number;
@@ -46,6 +46,8 @@ export interface ReportContext {
   email?: EmailEnvelope;
   /** The patches that get checks, in series order. */
   checkPatches: CheckedPatch[];
+  /** Infra verdicts: the next attempt, or none. */
+  retry?: InfraRetry;
 }
 
 export function buildReportContext(config: Config, input: ReportInput, now: Date): ReportContext {
@@ -65,9 +67,20 @@ export function buildReportContext(config: Config, input: ReportInput, now: Date
     archiveUrl: mail?.archiveUrl,
     reply,
     email:
-      mail && reply ? envelope(mail, series, reply, input.runId, verdict.verdict, now) : undefined,
+      mail && reply ? envelope(mail, series, reply, input.runId, reportKey(input), now) : undefined,
     checkPatches: checkedPatches(config, series),
+    retry: verdict.verdict === 'infra' ? input.retry : undefined,
   };
+}
+
+/**
+ * What one report of a run is keyed by (dedupe key, Message-ID seed): its verdict,
+ * and for an infra verdict its attempt, since each attempt says something else
+ * about the next one.
+ */
+export function reportKey(input: Pick<ReportInput, 'verdict' | 'retry'>): string {
+  const v = input.verdict.verdict;
+  return v === 'infra' && input.retry ? `${v}:try:${input.retry.attempt}` : v;
 }
 
 /** The patches that get checks: every patch known to Patchwork, or the last one (`checks.patches`). */

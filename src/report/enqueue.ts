@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { buildReportContext, checkedPatches } from './context.js';
+import { buildReportContext, checkedPatches, reportKey } from './context.js';
 import { emailsForSeries, emailsSince, insertOutbox } from './outbox.js';
 import { patchworkAccess } from './patchwork-access.js';
 import { emailPolicy } from './policy.js';
@@ -33,8 +33,9 @@ export function enqueueReports(
     if (mail) {
       const base = {
         kind: 'email' as const,
-        // Per verdict: a run retried after an infra outcome may still owe the real report.
-        dedupeKey: `email:run:${input.runId}:${input.verdict.verdict}`,
+        // Per verdict (and infra attempt): a run retried after an infra outcome still
+        // owes what the next attempt finds.
+        dedupeKey: `email:run:${input.runId}:${reportKey(input)}`,
         runId: input.runId,
         seriesId: input.series.id,
       };
@@ -53,7 +54,13 @@ export function enqueueReports(
           series: emailsForSeries(ctx.db, input.series.id),
           day: emailsSince(ctx.db, new Date(now.getTime() - DAY_MS)),
         };
-        const decision = emailPolicy(mail, input.verdict, input.series.submitter.addr, counts);
+        const decision = emailPolicy(
+          mail,
+          input.verdict,
+          input.series.submitter.addr,
+          counts,
+          rctx.retry,
+        );
         const row = { ...base, messageId: email.messageId, payload: email };
         const note = decision.send ? undefined : decision.reason;
         const inserted = insertOutbox(
@@ -64,7 +71,9 @@ export function enqueueReports(
         record(summary, inserted, note);
       }
     }
-    queueChecks(ctx, input.runId, input.series.id, renderChecks(rctx), now, summary);
+    const key =
+      input.verdict.verdict === 'infra' && input.retry ? `:try:${input.retry.attempt}` : '';
+    queueChecks(ctx, input.runId, input.series.id, renderChecks(rctx), now, summary, key);
   })();
   return summary;
 }
@@ -100,13 +109,14 @@ function queueChecks(
   posts: CheckPost[],
   now: Date,
   summary: EnqueueSummary,
+  keySuffix = '',
 ): void {
   if (!ctx.config.report.checks.enabled || posts.length === 0) return;
   const access = patchworkAccess(ctx.config);
   if (!access) return; // no Patchwork source: there is nowhere to post checks
   const note = access.token ? undefined : 'read-only: no Patchwork token';
   for (const post of posts) {
-    const dedupeKey = `check:run:${runId}:patch:${post.patchId}:${post.context}:${post.state}`;
+    const dedupeKey = `check:run:${runId}:patch:${post.patchId}:${post.context}:${post.state}${keySuffix}`;
     const row = { kind: 'check' as const, dedupeKey, runId, seriesId, payload: post };
     const inserted = insertOutbox(
       ctx.db,
