@@ -1,4 +1,5 @@
 import type { SeriesVerdict, Verdict } from '../pipeline/types.js';
+import type { InfraRetry } from '../report/types.js';
 
 /**
  * The job queue as the daemon sees it. The embedded implementation is SQLite in
@@ -50,6 +51,8 @@ export interface ClaimOptions {
 export interface Outcome {
   verdict: Verdict;
   runId?: number;
+  /** Infra verdicts: set by the worker, so the reports say whether a retry follows. */
+  retry?: InfraRetry;
 }
 
 export interface RetryPlan {

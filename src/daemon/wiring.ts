@@ -58,7 +58,12 @@ export async function realDeps(
     sources: parts.sources ?? configuredSources(),
     reports: {
       enqueue(c, job, outcome): void {
-        const input = { runId: job.id, series: seriesOf(c, job), verdict: outcome.verdict };
+        const input = {
+          runId: job.id,
+          series: seriesOf(c, job),
+          verdict: outcome.verdict,
+          retry: outcome.retry,
+        };
         enqueueReports(c, { ...input, runUrl: url(job) });
       },
       started(c, job): void {

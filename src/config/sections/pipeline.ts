@@ -80,8 +80,12 @@ export const Judge = z.object({
   /** A test seen flaky this many times is treated as flaky from then on. */
   flakyThreshold: z.number().int().positive().default(3),
   bisect: z.boolean().default(true),
+  /**
+   * Reruns inside one job of a build or VM that failed on the host, before the job
+   * ends on an infra verdict; the daemon then requeues it (daemon.retry).
+   */
   infraRetries: z.number().int().min(0).default(3),
-  /** First wait before retrying an infrastructure outcome; doubles on each retry. */
+  /** First wait before such a rerun; doubles on each. */
   infraBackoffSeconds: z.number().min(0).default(30),
   /** A baseline another worker has been running longer than this is taken over. */
   baselineStaleSeconds: Seconds.default(7200),
