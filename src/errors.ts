@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   SANDBOX_UNREACHABLE: { text: 'The build sandbox cannot reach a directory', retryable: false },
   CANCELLED: { text: 'Cancelled', retryable: false },
   INTERRUPTED: { text: 'The daemon stopped while the job ran', retryable: true },
+  INFRA_VERDICT: { text: 'The run ended on an infrastructure problem', retryable: true },
   INTERNAL: { text: 'Internal error', retryable: false },
 } as const satisfies Record<string, { text: string; retryable: boolean }>;
 

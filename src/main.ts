@@ -16,6 +16,13 @@ import { registerStatus } from './cli/status.js';
 import { registerTest } from './cli/test.js';
 import { EXIT } from './errors.js';
 
+// `bpfci … | head -1`: the reader is gone, so is the point of writing. Exit quietly
+// with what the command decided so far instead of dying on an unhandled EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? EXIT.ok);
+});
+
 const program = new Command('bpfci')
   .description('CI bot for Linux BPF patch series')
   .addOption(configOption())

@@ -28,8 +28,10 @@ export function registerRun(program: Command): void {
           const deps = await realDeps(ctx);
           const queue = createSqliteQueue(ctx.db);
           if (flags.once) {
-            printJson(await runOnce(ctx, deps, queue, { dryRun }));
-            return EXIT.ok;
+            const summary = await runOnce(ctx, deps, queue, { dryRun });
+            printJson(summary);
+            // A report lost for good is an infrastructure failure cron must see.
+            return summary.deliveryFailed > 0 ? EXIT.infra : EXIT.ok;
           }
           // Signals first: a SIGTERM while starting must stop the daemon, not kill it.
           let daemon: Daemon | undefined;

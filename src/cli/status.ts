@@ -9,7 +9,7 @@ function text(s: StatusSnapshot): string {
     `queue depth ${s.queueDepth}; jobs ${Object.entries(s.jobs)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')}`,
-    `outbox backlog ${s.outboxBacklog}; mails sent ${s.outbox.email.sent} failed ${s.outbox.email.failed}`,
+    outboxLine(s),
     `disk free ${(s.disk.freeBytes / 1024 ** 3).toFixed(1)} GiB${s.disk.low ? ' (LOW: new jobs refused)' : ''}`,
     'running:',
     ...s.running.map(
@@ -31,6 +31,17 @@ function text(s: StatusSnapshot): string {
     ...s.lanes.map((l) => `  ${l.tree}: ${l.holderPid ? `held by pid ${l.holderPid}` : 'idle'}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** Both kinds: a failed check is as lost as a failed mail, and needs a human as much. */
+function outboxLine(s: StatusSnapshot): string {
+  const { email, check } = s.outbox;
+  const failed = email.failed + check.failed;
+  return (
+    `outbox backlog ${s.outboxBacklog}; mails sent ${email.sent} failed ${email.failed}; ` +
+    `checks sent ${check.sent} failed ${check.failed}` +
+    (failed > 0 ? ' (failed for good: see `bpfci outbox --state failed`)' : '')
+  );
 }
 
 export function registerStatus(program: Command): void {

@@ -25,8 +25,8 @@ export interface Reports {
   enqueue(ctx: AppContext, job: Job, outcome: Outcome): void;
   /** Writes "pending" checks when a job starts; runs inside the claim's transaction. */
   started?(ctx: AppContext, job: Job): void;
-  /** Sends what the outbox holds. */
-  deliver(ctx: AppContext, options: { dryRun: boolean }): Promise<void>;
+  /** Sends what the outbox holds; `failed`: rows of this pass that failed for good. */
+  deliver(ctx: AppContext, options: { dryRun: boolean }): Promise<{ failed: number }>;
 }
 
 export interface Sources {

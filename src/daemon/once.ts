@@ -9,6 +9,8 @@ import { delay } from './sleep.js';
 export interface OnceSummary {
   polled: { source: string; ok: boolean }[];
   jobs: Record<string, number>;
+  /** Reports that failed for good in the final delivery pass (they need a human). */
+  deliveryFailed: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function runOnce(
   }
   await worker.drain(ctx.config.daemon.shutdownGraceSeconds * 1000);
   await loop;
-  await outbox.deliverOnce();
+  const deliveryFailed = await outbox.deliverOnce();
   if (stuck) throw stuck;
-  return { polled, jobs: queue.counts() };
+  return { polled, jobs: queue.counts(), deliveryFailed };
 }

@@ -5,8 +5,11 @@ import { createWaker } from './sleep.js';
 export interface OutboxSender {
   /** Delivers on every interval and whenever woken, until stop(). */
   run(): Promise<void>;
-  /** One delivery pass now (used by --once); never throws. */
-  deliverOnce(): Promise<void>;
+  /**
+   * One delivery pass now (used by --once); never throws. Resolves to the rows that
+   * failed for good in it, a failing pass counting as one.
+   */
+  deliverOnce(): Promise<number>;
   wake(): void;
   stop(): Promise<void>;
 }
@@ -25,15 +28,18 @@ export function createOutboxSender(
   let stopped = false;
   let busy: Promise<void> = Promise.resolve();
 
-  function deliverOnce(): Promise<void> {
-    busy = busy.then(async () => {
+  function deliverOnce(): Promise<number> {
+    const pass = busy.then(async () => {
       try {
-        await deps.reports.deliver(ctx, { dryRun: options.dryRun || ctx.config.report.dryRun });
+        const dryRun = options.dryRun || ctx.config.report.dryRun;
+        return (await deps.reports.deliver(ctx, { dryRun })).failed;
       } catch (err) {
         ctx.log.error({ err }, 'outbox delivery failed');
+        return 1;
       }
     });
-    return busy;
+    busy = pass.then(() => undefined);
+    return pass;
   }
 
   return {

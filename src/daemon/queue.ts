@@ -1,3 +1,4 @@
+import type { InfraRetry } from '../report/types.js';
 import type { SeriesVerdict, Verdict } from '../verdict/verdict.js';
 
 /**
@@ -54,6 +55,8 @@ export interface ClaimOptions {
 export interface Outcome {
   verdict: Verdict;
   runId?: number;
+  /** Infra verdicts: set by the worker, so the reports say whether a retry follows. */
+  retry?: InfraRetry;
 }
 
 export interface RetryPlan {

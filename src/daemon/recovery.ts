@@ -41,7 +41,7 @@ export function recoverJobs(
   for (const job of orphans) {
     if (job.recoveries + 1 > retry.maxRecoveries) {
       const plan = { code: 'INTERRUPTED', message: `interrupted ${job.recoveries + 1} times` };
-      const final = infraOutcome(plan);
+      const final = infraOutcome(plan, job, ctx.config);
       queue.fail(job, plan, now, final, () => deps.reports.enqueue(ctx, job, final));
       ctx.log.warn({ jobId: job.id }, 'interrupted job given up');
     } else {

@@ -58,15 +58,21 @@ export async function realDeps(
     sources: parts.sources ?? configuredSources(),
     reports: {
       enqueue(c, job, outcome): void {
-        const input = { runId: job.id, series: seriesOf(c, job), verdict: outcome.verdict };
+        const input = {
+          runId: job.id,
+          series: seriesOf(c, job),
+          verdict: outcome.verdict,
+          retry: outcome.retry,
+        };
         enqueueReports(c, { ...input, runUrl: url(job), ...retestOf(job) });
       },
       started(c, job): void {
         const input = { runId: job.id, series: seriesOf(c, job), runUrl: url(job) };
         enqueuePending(c, { ...input, ...retestOf(job) });
       },
-      async deliver(c, { dryRun }): Promise<void> {
-        await deliverOutbox(c, { dryRun, alreadyDelivered });
+      async deliver(c, { dryRun }): Promise<{ failed: number }> {
+        const summary = await deliverOutbox(c, { dryRun, alreadyDelivered });
+        return { failed: summary.failed };
       },
     },
   };

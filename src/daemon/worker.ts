@@ -2,8 +2,8 @@ import type { AppContext } from '../context.js';
 import { BotError } from '../errors.js';
 import type { DaemonDeps } from './deps.js';
 import { diskState } from './disk-guard.js';
-import { infraOutcome, planRetry } from './outcome.js';
-import type { Job, JobQueue } from './queue.js';
+import { infraOutcome, planInfraVerdict, planRetry } from './outcome.js';
+import type { Job, JobQueue, Outcome } from './queue.js';
 import { createWaker, delay } from './sleep.js';
 import type { Slots } from './slots.js';
 
@@ -96,6 +96,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     try {
       const outcome = await deps.runJob(ctx, job, io);
       if (abort.signal.aborted) return await stopped(job, abort.signal.reason, log);
+      if (outcome.verdict.verdict === 'infra') return infraVerdict(job, outcome, log);
       const stored = queue.complete(job, outcome, now(), () =>
         deps.reports.enqueue(ctx, job, outcome),
       );
@@ -112,9 +113,23 @@ export function createWorker(opts: WorkerOptions): Worker {
     }
   }
 
+  /** Reported either way; queued again with backoff while attempts remain. */
+  function infraVerdict(job: Job, outcome: Outcome, log: AppContext['log']): void {
+    const { plan, retry } = planInfraVerdict(outcome, job, ctx.config, now());
+    const reported = { ...outcome, retry };
+    const effects = () => deps.reports.enqueue(ctx, job, reported);
+    const stored = plan.retryAt
+      ? queue.fail(job, plan, now(), undefined, effects)
+      : queue.complete(job, reported, now(), effects);
+    const fields = { attempt: retry.attempt, retryAt: retry.nextAt, summary: plan.message };
+    if (!stored) log.warn(fields, 'infra verdict dropped: the job is no longer held');
+    else log.warn(fields, plan.retryAt ? 'infra verdict: will retry' : 'infra verdict: giving up');
+    opts.onVerdict();
+  }
+
   function failed(job: Job, err: unknown, log: AppContext['log']): void {
     const plan = planRetry(err, job, ctx.config, now());
-    const final = plan.retryAt ? undefined : infraOutcome(plan);
+    const final = plan.retryAt ? undefined : infraOutcome(plan, job, ctx.config);
     const effects = final ? () => deps.reports.enqueue(ctx, job, final) : undefined;
     queue.fail(job, plan, now(), final, effects);
     const fields = { code: plan.code, err, retryAt: plan.retryAt?.toISOString() };

@@ -33,7 +33,8 @@ export interface SeriesRun {
 /**
  * Runs one series revision through apply → build → boot+test → judge and
  * returns its verdict, stored on the series run. Test outcomes are verdicts;
- * infrastructure outcomes are retried inside and end as an 'infra' verdict.
+ * infrastructure outcomes are retried inside and end as an 'infra' verdict, which the
+ * daemon queues again (daemon.retry).
  * Throws only for what the daemon must handle: a busy lane, cancellation, bugs.
  */
 export async function runSeries<S extends RunnableSeries, L extends HeldLane>(

@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { Verdict } from '../verdict/verdict.js';
 import { reportMessageId } from './message-id.js';
 import { cleanAddress, cleanMessageId, formatAddress, replySubject } from './sanitize.js';
-import type { ReportInput, ReportSeries, Retest } from './types.js';
+import type { InfraRetry, ReportInput, ReportSeries, Retest } from './types.js';
 
 export interface CheckedPatch {
   index: number;
@@ -50,6 +50,8 @@ export interface ReportContext {
   mailRetest: boolean;
   /** This run is a retest (absent for the first run of the job). */
   retest?: Retest;
+  /** Infra verdicts: the next attempt, or none. */
+  retry?: InfraRetry;
 }
 
 export function buildReportContext(config: Config, input: ReportInput, now: Date): ReportContext {
@@ -71,16 +73,27 @@ export function buildReportContext(config: Config, input: ReportInput, now: Date
     archiveUrl: mail?.archiveUrl,
     reply,
     email:
-      mail && reply
-        ? // A retest's reply is another mail: the generation goes into its Message-ID.
-          envelope(mail, series, reply, input.runId, seedOf(verdict.verdict, input.retest), now)
-        : undefined,
+      mail && reply ? envelope(mail, series, reply, input.runId, reportKey(input), now) : undefined,
     checkPatches: checkedPatches(config, series),
+    retry: verdict.verdict === 'infra' ? input.retry : undefined,
   };
 }
 
-function seedOf(verdict: string, retest: Retest | undefined): string {
-  return retest ? `${verdict}#retest${retest.n}` : verdict;
+/**
+ * What one report of a run is keyed by (dedupe key, Message-ID seed): its verdict;
+ * for an infra verdict its attempt, since each attempt says something else about the
+ * next one; for a retest its number, since a retest is a new run that owes its report.
+ * The first run's key is the bare verdict, as it always was.
+ */
+export function reportKey(input: Pick<ReportInput, 'verdict' | 'retry' | 'retest'>): string {
+  return `${input.verdict.verdict}${reportGeneration(input)}`;
+}
+
+/** The key's suffix beyond the verdict: the infra attempt and the retest, when there are. */
+export function reportGeneration(input: Pick<ReportInput, 'verdict' | 'retry' | 'retest'>): string {
+  const attempt =
+    input.verdict.verdict === 'infra' && input.retry ? `:try:${input.retry.attempt}` : '';
+  return `${attempt}${input.retest ? `:retest:${input.retest.n}` : ''}`;
 }
 
 /** The patches that get checks: every patch known to Patchwork, or the last one (`checks.patches`). */

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { buildReportContext, checkedPatches } from './context.js';
+import { buildReportContext, checkedPatches, reportGeneration, reportKey } from './context.js';
 import { emailsForSeries, emailsSince, insertOutbox } from './outbox.js';
 import { patchworkAccess } from './patchwork-access.js';
 import { emailPolicy } from './policy.js';
@@ -33,9 +33,9 @@ export function enqueueReports(
     if (mail) {
       const base = {
         kind: 'email' as const,
-        // Per verdict: a run retried after an infra outcome may still owe the real report.
-        // A retest is a new run of the job: it owes its own report.
-        dedupeKey: `email:run:${input.runId}:${input.verdict.verdict}${generation(input.retest)}`,
+        // Per verdict (and infra attempt, and retest): a run retried after an infra
+        // outcome still owes what the next attempt finds; a retest owes its own report.
+        dedupeKey: `email:run:${input.runId}:${reportKey(input)}`,
         runId: input.runId,
         seriesId: input.series.id,
       };
@@ -54,7 +54,13 @@ export function enqueueReports(
           series: emailsForSeries(ctx.db, input.series.id),
           day: emailsSince(ctx.db, new Date(now.getTime() - DAY_MS)),
         };
-        const decision = emailPolicy(mail, input.verdict, input.series.submitter.addr, counts);
+        const decision = emailPolicy(
+          mail,
+          input.verdict,
+          input.series.submitter.addr,
+          counts,
+          rctx.retry,
+        );
         const row = { ...base, messageId: email.messageId, payload: email };
         const note = decision.send ? undefined : decision.reason;
         const inserted = insertOutbox(
@@ -65,8 +71,7 @@ export function enqueueReports(
         record(summary, inserted, note);
       }
     }
-    const checks = renderChecks(rctx);
-    queueChecks(ctx, input, checks, now, summary);
+    queueChecks(ctx, input, renderChecks(rctx), now, summary, reportGeneration(input));
   })();
   return summary;
 }
@@ -92,23 +97,26 @@ export function enqueuePending(
   };
   const patchIds = checkedPatches(ctx.config, input.series).map((p) => p.patchworkId);
   const posts = renderPendingChecks(names, patchIds, input.runUrl);
-  ctx.db.transaction(() => queueChecks(ctx, input, posts, now, summary))();
+  // A retest's pending checks are new posts too (the first run's were sent long ago).
+  const suffix = input.retest ? `:retest:${input.retest.n}` : '';
+  ctx.db.transaction(() => queueChecks(ctx, input, posts, now, summary, suffix))();
   return summary;
 }
 
 function queueChecks(
   ctx: AppContext,
-  { runId, series, retest }: Pick<ReportInput, 'runId' | 'series' | 'retest'>,
+  { runId, series }: Pick<ReportInput, 'runId' | 'series'>,
   posts: CheckPost[],
   now: Date,
   summary: EnqueueSummary,
+  keySuffix = '',
 ): void {
   if (!ctx.config.report.checks.enabled || posts.length === 0) return;
   const access = patchworkAccess(ctx.config);
   if (!access) return; // no Patchwork source: there is nowhere to post checks
   const note = access.token ? undefined : 'read-only: no Patchwork token';
   for (const post of posts) {
-    const dedupeKey = `check:run:${runId}:patch:${post.patchId}:${post.context}:${post.state}${generation(retest)}`;
+    const dedupeKey = `check:run:${runId}:patch:${post.patchId}:${post.context}:${post.state}${keySuffix}`;
     const row = { kind: 'check' as const, dedupeKey, runId, seriesId: series.id, payload: post };
     const inserted = insertOutbox(
       ctx.db,
@@ -123,9 +131,4 @@ function record(summary: EnqueueSummary, inserted: boolean, skippedNote: string 
   if (!inserted) return;
   if (skippedNote) summary.skipped.push(skippedNote);
   else summary.queued += 1;
-}
-
-/** The dedupe keys' suffix of a retest (none for the first run, so its keys never change). */
-function generation(retest: Retest | undefined): string {
-  return retest ? `:retest:${retest.n}` : '';
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { patchworkApiUrl } from '../config/sections/patchwork-url.js';
 
 export interface PatchworkAccess {
   /** API root with the version and a trailing slash, e.g. https://pw.example.org/api/1.2/ */
@@ -14,8 +15,8 @@ export function patchworkAccess(
 ): PatchworkAccess | null {
   const pw = config.sources.patchwork;
   if (!pw) return null;
-  const root = pw.url.replace(/\/+$/, '');
-  const apiUrl = /\/api\/\d+\.\d+$/.test(root) ? `${root}/` : `${root}/api/1.2/`;
+  // The same normalisation as the clients', so previews show the URL really used.
+  const apiUrl = patchworkApiUrl(pw.url) ?? pw.url;
   const token = pw.tokenEnv ? env[pw.tokenEnv] : undefined;
   return { apiUrl, token: token?.trim() || undefined };
 }

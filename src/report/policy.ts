@@ -1,5 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { Verdict } from '../verdict/verdict.js';
+import { retryTime } from './retry-text.js';
+import type { InfraRetry } from './types.js';
 
 export type EmailConfig = NonNullable<Config['report']['email']>;
 
@@ -22,6 +24,7 @@ export function emailPolicy(
   verdict: Verdict,
   submitter: string,
   counts: SentCounts,
+  retry?: InfraRetry,
 ): EmailDecision {
   if (mail.policy === 'never') return { send: false, reason: 'policy: never' };
   if (listed(mail.optOut, submitter)) return { send: false, reason: 'submitter opted out' };
@@ -30,6 +33,14 @@ export function emailPolicy(
   const kind = verdictKind(verdict);
   if (kind === 'infra' && !mail.mailInfra)
     return { send: false, reason: 'infrastructure outcome (mailInfra: false)' };
+  // One mail per job about our own trouble, when it is over: the Patchwork checks
+  // carry each attempt's news.
+  if (kind === 'infra' && retry?.nextAt) {
+    return {
+      send: false,
+      reason: `infrastructure outcome, tried again after ${retryTime(retry.nextAt)}: only the last attempt is mailed`,
+    };
+  }
   if (kind === 'not-ours' && !mail.mailWarnings) {
     return { send: false, reason: 'only flaky or pre-existing failures (mailWarnings: false)' };
   }

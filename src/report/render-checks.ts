@@ -1,7 +1,9 @@
 import { BotError } from '../errors.js';
 import { guiltyIndex, type ReportContext } from './context.js';
+import { retryNote } from './retry-text.js';
 import { sanitizeHeaderText } from './sanitize.js';
 import { type ContextNames, plannedContexts, type StageLine, stageLines } from './stages.js';
+import { oneLine } from './text.js';
 import type { CheckPost } from './types.js';
 
 /** Patchwork refuses a target_url over 200 characters (400 "Ensure this field…"). */
@@ -22,9 +24,11 @@ export function renderChecks(ctx: ReportContext): CheckPost[] {
   const shown = guilty !== undefined && ctx.checkPatches.some((p) => p.index >= guilty);
   const clearBelow = shown ? guilty : 0;
   const total = ctx.series.patches.length;
+  const infra = ctx.verdict.verdict === 'infra';
   return ctx.checkPatches.flatMap(({ index, patchworkId }) =>
     lines
       .map((l) => (index < clearBelow ? clearedBefore(l, clearBelow, total) : l))
+      .map((l) => (infra && l.state === 'warning' ? withRetry(l, ctx) : l))
       .map((l) => ({
         patchId: patchworkId,
         context: l.context,
@@ -33,6 +37,12 @@ export function renderChecks(ctx: ReportContext): CheckPost[] {
         target_url: target,
       })),
   );
+}
+
+/** An infra warning says what comes next; the note is kept whole, the reason shortened. */
+function withRetry(line: StageLine, ctx: ReportContext): StageLine {
+  const note = ` (${retryNote(ctx.retry)})`;
+  return { ...line, summary: `${oneLine(line.summary, MAX_DESCRIPTION - note.length)}${note}` };
 }
 
 function clearedBefore(line: StageLine, guilty: number, total: number): StageLine {

@@ -10,6 +10,7 @@ import {
   notCausedSection,
   versionDiffSection,
 } from './email-sections.js';
+import { retrySentence } from './retry-text.js';
 import { stageLines } from './stages.js';
 import { field, oneLine, WIDTH, wrap } from './text.js';
 import type { EmailMessage } from './types.js';
@@ -88,7 +89,7 @@ function greeting(name: string): string {
 function intro(ctx: ReportContext): string {
   const v = ctx.verdict;
   if (v.verdict === 'infra') {
-    return `bpfci could not finish testing this series because of a problem on its side (${oneLine(v.summary, 120)}). This is not a problem in the series; it will be retried.`;
+    return `bpfci could not finish testing this series because of a problem on its side (${oneLine(v.summary, 120)}). This is not a problem in the series. ${retrySentence(ctx.retry)}`;
   }
   if (v.verdict === 'success') return 'bpfci tested this series and found no problem caused by it.';
   if (v.verdict === 'warning' && v.failures.some((f) => f.class !== 'fixed')) {

@@ -25,12 +25,26 @@ export interface ReportPatch {
   patchworkUrl?: string | null;
 }
 
+/**
+ * Whether the job behind an infrastructure verdict runs again, so that every report
+ * says what really happens next.
+ */
+export interface InfraRetry {
+  /** The attempt that ended on this verdict, counted from 1. */
+  attempt: number;
+  maxAttempts: number;
+  /** ISO time after which the next attempt runs; absent: there will be none. */
+  nextAt?: string;
+}
+
 /** What the pipeline hands to `enqueueReports`. */
 export interface ReportInput {
   runId: number;
   series: ReportSeries;
   verdict: Verdict;
   runUrl: string;
+  /** For infra verdicts of the daemon's jobs; absent: no retry will follow. */
+  retry?: InfraRetry;
   retest?: Retest;
 }
 

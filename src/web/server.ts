@@ -5,9 +5,13 @@ import { html } from './html.js';
 import { page } from './layout.js';
 import { type Reply, ROUTES } from './routes.js';
 
-// No script may run on these pages, whatever a subject or a log line contains.
+// No script may run on these pages, whatever a subject or a log line contains, and
+// no other site may frame them (clickjacking): frame-ancestors for current browsers,
+// X-Frame-Options for those that predate it.
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };

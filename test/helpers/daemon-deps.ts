@@ -25,6 +25,7 @@ export function recordingDeps(runJob: RunJob): { deps: DaemonDeps; rec: Recorded
       started: (_ctx, job) => void rec.started.push(job.id),
       deliver: async () => {
         rec.delivered += 1;
+        return { failed: 0 };
       },
     },
     resetLane: async (_ctx, lane) => void rec.resets.push(lane),

@@ -60,6 +60,41 @@ describe('enqueueing reports (real SQLite)', () => {
     expect(rows[0]?.message_id).not.toBe(rows[1]?.message_id);
   });
 
+  it('one report per infra attempt; only the one with no retry after it is mailed', () => {
+    if (ctx.config.report.email) ctx.config.report.email.mailInfra = true;
+    const attempt = (n: number, nextAt?: string) =>
+      enqueueReports(
+        ctx,
+        {
+          runId: 8,
+          series: series(),
+          verdict: SCENARIOS.infra as never,
+          runUrl: RUN_URL,
+          retry: { attempt: n, maxAttempts: 2, ...(nextAt && { nextAt }) },
+        },
+        NOW,
+      );
+    attempt(1, '2026-11-24T13:05:00.000Z');
+    attempt(1, '2026-11-24T13:05:00.000Z'); // the same attempt again: nothing new
+    attempt(2);
+    const rows = ctx.db
+      .prepare(
+        `SELECT state, note, message_id, payload FROM outbox WHERE kind = 'email' ORDER BY id`,
+      )
+      .all() as { state: string; note: string | null; message_id: string; payload: string }[];
+    expect(rows.map((r) => [r.state, r.note])).toEqual([
+      [
+        'skipped',
+        'infrastructure outcome, tried again after 2026-11-24 13:05 UTC: only the last attempt is mailed',
+      ],
+      ['pending', null],
+    ]);
+    expect(new Set(rows.map((r) => r.message_id)).size).toBe(2);
+    const [retried, last] = rows.map((r) => JSON.parse(r.payload).text as string);
+    expect(retried).toContain('bpfci will test it again after');
+    expect(last).toContain('bpfci gave up after 2 attempts');
+  });
+
   it('records a series it cannot reply to (bad Message-IDs everywhere)', () => {
     const s = series();
     const broken = {

@@ -10,7 +10,10 @@ export const Priority = z.object({
 });
 
 export const Retry = z.object({
-  /** Attempts of a job that hits an infrastructure error, the first included. */
+  /**
+   * Attempts of a job that hits an infrastructure error or ends on an infra verdict,
+   * the first included; between them the job waits in the queue with this backoff.
+   */
   maxAttempts: z.number().int().positive().default(4),
   baseSeconds: Seconds.default(60),
   maxSeconds: Seconds.default(3600),

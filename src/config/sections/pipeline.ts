@@ -20,7 +20,16 @@ export const Build = z.object({
 });
 
 export const Vm = z.object({
-  arch: z.enum(['x86_64', 'aarch64', 's390x']).default('x86_64'),
+  /**
+   * The guest's arch. Only x86_64: the build makes x86_64 kernels and there is no
+   * cross toolchain, so another arch would name a run that never happened.
+   */
+  arch: z
+    .enum(['x86_64'], {
+      error: (i) =>
+        `"${String(i.input)}" is not supported: bpfci builds and boots x86_64 kernels only`,
+    })
+    .default('x86_64'),
   accel: z.enum(['auto', 'kvm', 'tcg']).default('auto'),
   cpus: z.number().int().positive().default(2),
   memoryMb: z.number().int().min(256).default(4096),
@@ -71,8 +80,12 @@ export const Judge = z.object({
   /** A test seen flaky this many times is treated as flaky from then on. */
   flakyThreshold: z.number().int().positive().default(3),
   bisect: z.boolean().default(true),
+  /**
+   * Reruns inside one job of a build or VM that failed on the host, before the job
+   * ends on an infra verdict; the daemon then requeues it (daemon.retry).
+   */
   infraRetries: z.number().int().min(0).default(3),
-  /** First wait before retrying an infrastructure outcome; doubles on each retry. */
+  /** First wait before such a rerun; doubles on each. */
   infraBackoffSeconds: z.number().min(0).default(30),
   /** A baseline another worker has been running longer than this is taken over. */
   baselineStaleSeconds: Seconds.default(7200),

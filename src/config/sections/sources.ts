@@ -1,8 +1,14 @@
 import { z } from 'zod';
 import { EnvVarName, Seconds } from './common.js';
+import { PATCHWORK_URL_FORMS, patchworkApiUrl } from './patchwork-url.js';
 
 export const PatchworkSource = z.object({
-  url: z.url(),
+  /** As written; the clients normalise it with patchworkApiUrl (checked here). */
+  url: z.url().refine(
+    // Not a URL at all is z.url()'s to report, once.
+    (u) => !URL.canParse(u) || patchworkApiUrl(u) !== undefined,
+    `not a Patchwork URL: use ${PATCHWORK_URL_FORMS}`,
+  ),
   project: z.string().min(1),
   tokenEnv: EnvVarName.optional(),
   intervalSeconds: Seconds.default(300),

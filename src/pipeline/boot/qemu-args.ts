@@ -5,7 +5,8 @@
  * -nodefaults and -nic none: the guest has no network beyond its own loopback.
  */
 
-export type Arch = 'x86_64' | 'aarch64' | 's390x';
+/** The only guest arch: the build makes x86_64 kernels (config vm.arch). */
+export type Arch = 'x86_64';
 export type Accel = 'kvm' | 'tcg';
 
 export interface QemuPlan {
@@ -36,18 +37,6 @@ const ARCH: Record<Arch, ArchSpec> = {
     binary: 'qemu-system-x86_64',
     machine: [],
     console: 'ttyS0,115200',
-    cpu: { kvm: 'host', tcg: 'max' },
-  },
-  aarch64: {
-    binary: 'qemu-system-aarch64',
-    machine: ['-machine', 'virt,gic-version=3'],
-    console: 'ttyAMA0,115200',
-    cpu: { kvm: 'host', tcg: 'max' },
-  },
-  s390x: {
-    binary: 'qemu-system-s390x',
-    machine: [],
-    console: 'ttysclp0',
     cpu: { kvm: 'host', tcg: 'max' },
   },
 };

@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { PATCHWORK_URL_FORMS, patchworkApiUrl } from '../../config/sections/patchwork-url.js';
 import { BotError } from '../../errors.js';
 import { type Logger, registerSecret, silentLogger } from '../../log.js';
 import { type HttpResponse, httpRequest } from '../http.js';
 
 export interface PatchworkClientOptions {
-  /** API root with version and trailing slash: https://patchwork.kernel.org/api/1.2/ */
+  /**
+   * `sources.patchwork.url` in any accepted form (https://host/, …/api/, …/api/1.3/);
+   * normalised here to the API root, for the poller and the checks alike.
+   */
   apiUrl: string;
   /** Absent: read-only (POSTs refused locally). */
   token?: string;
@@ -39,7 +43,14 @@ export class PatchworkClient {
   private readonly opts: PatchworkClientOptions;
 
   constructor(opts: PatchworkClientOptions) {
-    this.apiUrl = opts.apiUrl.endsWith('/') ? opts.apiUrl : `${opts.apiUrl}/`;
+    const apiUrl = patchworkApiUrl(opts.apiUrl);
+    if (!apiUrl) {
+      throw new BotError(
+        'CONFIG_INVALID',
+        `sources.patchwork.url: not a Patchwork URL: use ${PATCHWORK_URL_FORMS}`,
+      );
+    }
+    this.apiUrl = apiUrl;
     this.opts = opts;
     this.readOnly = !opts.token;
     registerSecret(opts.token);

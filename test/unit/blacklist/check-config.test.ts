@@ -28,4 +28,13 @@ describe('bpfci check-config validates the deny lists', () => {
     );
     expect(r.err).toContain(`${dir}/DENYLIST-6.1:3: fixed-by "soon" is not a commit id`);
   });
+
+  it('fails on an unsupported vm.arch with the key path and exit 64', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bpfci-arch-')), 'c.yaml');
+    writeFileSync(file, 'version: 1\nvm:\n  arch: aarch64\n');
+    const r = await checkConfig([file]);
+    expect(r.code).toBe(64);
+    expect(r.out).not.toContain(': ok');
+    expect(r.err).toContain('vm.arch: "aarch64" is not supported');
+  });
 });

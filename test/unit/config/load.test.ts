@@ -53,4 +53,15 @@ describe('loadConfig', () => {
   it('fails on YAML syntax errors with a clear message', () => {
     expect(() => loadConfig(write('version: [1\n'))).toThrow(ConfigError);
   });
+
+  it('refuses a vm.arch the build cannot make, naming the key', () => {
+    for (const arch of ['aarch64', 's390x', 'riscv64']) {
+      const file = write(`version: 1\nvm:\n  arch: ${arch}\n`);
+      expect(() => loadConfig(file)).toThrow(
+        new RegExp(`vm\\.arch: "${arch}" is not supported: bpfci builds and boots x86_64`),
+      );
+    }
+    expect(loadConfig(write('version: 1\nvm:\n  arch: x86_64\n')).vm.arch).toBe('x86_64');
+    expect(loadConfig(write('version: 1\n')).vm.arch).toBe('x86_64');
+  });
 });

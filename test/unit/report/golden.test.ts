@@ -4,6 +4,8 @@ import { buildReportContext } from '../../../src/report/context.js';
 import { previewEmail } from '../../../src/report/preview.js';
 import { renderChecks } from '../../../src/report/render-checks.js';
 import { renderEmail } from '../../../src/report/render-email.js';
+import type { InfraRetry } from '../../../src/report/types.js';
+import type { Verdict } from '../../../src/verdict/verdict.js';
 import { NOW, RUN_URL, reportConfig, SCENARIOS, series } from './scenarios.js';
 
 /**
@@ -21,11 +23,30 @@ function golden(name: string, actual: string): void {
   expect(actual).toBe(readFileSync(file, 'utf8'));
 }
 
+// An infra verdict of a daemon job: what the next attempt is, or that none comes.
+const RETRIES: Record<string, InfraRetry> = {
+  'infra-will-retry': { attempt: 1, maxAttempts: 4, nextAt: '2026-11-24T13:05:42.123Z' },
+  'infra-gave-up': { attempt: 4, maxAttempts: 4 },
+};
+
+const CASES: [string, Verdict, InfraRetry | undefined][] = [
+  ...Object.entries(SCENARIOS).map(([name, v]): [string, Verdict, undefined] => [
+    name,
+    v,
+    undefined,
+  ]),
+  ...Object.entries(RETRIES).map(([name, r]): [string, Verdict, InfraRetry] => [
+    name,
+    SCENARIOS.infra as Verdict,
+    r,
+  ]),
+];
+
 describe('report renderers (golden)', () => {
-  for (const [name, verdict] of Object.entries(SCENARIOS)) {
+  for (const [name, verdict, retry] of CASES) {
     const ctx = buildReportContext(
       reportConfig(),
-      { runId: 42, series: series(), verdict, runUrl: RUN_URL },
+      { runId: 42, series: series(), verdict, runUrl: RUN_URL, retry },
       NOW,
     );
 
