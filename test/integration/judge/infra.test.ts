@@ -19,15 +19,6 @@ describe('infrastructure is not failure', () => {
     expect(lab.host.boots).toBe(3);
   });
 
-  it('retries a harness timeout once: one that does not repeat is not the series\' fault', async () => {
-    const lab = createLab({ tests: { alpha: 'pass' }, suiteTimeoutSeconds: 2 });
-    lab.schedule({ sleepOn: [2], sleepSeconds: 60 });
-    const { verdict, runId } = await lab.run(lab.post('s', [readme]));
-    expect(verdict).toMatchObject({ verdict: 'success', failures: [] });
-    expect(lab.host.boots).toBe(3); // the baseline, the series' hang, its retry
-    expect(getRun(lab.ctx.db, runId)?.status).toBe('done');
-  });
-
   it('a timeout the base has too is not blamed on the series', async () => {
     const lab = createLab({ tests: { alpha: 'pass' }, suiteTimeoutSeconds: 2 });
     lab.schedule({ sleepOn: [1, 2, 3, 4, 5, 6, 7, 8], sleepSeconds: 60 });
