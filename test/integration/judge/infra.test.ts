@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { getRun } from '../../../src/db/runs.js';
 import { createLab } from '../../helpers/judge/lab.js';
 import { treeTestsJson } from '../../helpers/judge/lab-repo.js';
 
