@@ -4,6 +4,7 @@ import { classify, type MessageKind } from './classify.js';
 import { parseMailDate } from './date.js';
 import { normalizeMessageId, parseReferences } from './message-id.js';
 import { parseWithMailparser } from './parser-worker.js';
+import { rawHeader, rawHeaderBlock } from './raw-headers.js';
 import { cleanHeader } from './sanitize.js';
 import { parseSubject, type SubjectInfo } from './subject.js';
 
@@ -62,12 +63,14 @@ export function parseMessage(raw: Buffer, options: ParseOptions = {}): ParseOutc
   const mail = parsed.mail;
   const header = (key: string) =>
     mail.headerLines.find((h) => h.key === key)?.line.replace(/^[^:]*:\s*/, '');
-  const messageId = normalizeMessageId(header('message-id'));
+  // The ids are keys: read from the bytes, not from mailparser's Latin-1 view.
+  const head = rawHeaderBlock(raw);
+  const messageId = normalizeMessageId(rawHeader(head, 'message-id'));
   if (!messageId) return { ok: false, sha256, reason: 'no Message-ID header' };
   const body = patchText(mail);
   if (body.trim().length === 0) return { ok: false, sha256, messageId, reason: emptyReason(raw) };
   const subjectInfo = parseSubject(mail.subject);
-  const inReplyTo = parseReferences(header('in-reply-to'))[0];
+  const inReplyTo = parseReferences(rawHeader(head, 'in-reply-to'))[0];
   const kind = classify(subjectInfo, body, inReplyTo);
   if (subjectInfo.invalid && (kind === 'patch' || kind === 'cover')) {
     return { ok: false, sha256, messageId, reason: subjectInfo.invalid };
@@ -89,7 +92,7 @@ export function parseMessage(raw: Buffer, options: ParseOptions = {}): ParseOutc
       fromAddr,
       date: date.iso,
       inReplyTo,
-      references: parseReferences(header('references')),
+      references: parseReferences(rawHeader(head, 'references')),
       body,
       notes,
     },
@@ -115,8 +118,5 @@ function rejected(sha256: string, messageId: string | undefined, reason: string)
 
 /** The Message-ID read straight from the header block, for mail the parser never sees. */
 function rawMessageId(raw: Buffer): string | undefined {
-  const head = raw.subarray(0, 64 * 1024).toString('latin1');
-  const end = head.search(/\r?\n\r?\n/);
-  const unfolded = (end < 0 ? head : head.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
-  return normalizeMessageId(/^message-id:(.*)$/im.exec(unfolded)?.[1]);
+  return normalizeMessageId(rawHeader(rawHeaderBlock(raw), 'message-id'));
 }
