@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { autoReplyReason } from './auto-reply.js';
 import { patchText } from './body.js';
 import { classify, type MessageKind } from './classify.js';
 import { parseMailDate } from './date.js';
@@ -67,6 +68,8 @@ export function parseMessage(raw: Buffer, options: ParseOptions = {}): ParseOutc
   const head = rawHeaderBlock(raw);
   const messageId = normalizeMessageId(rawHeader(head, 'message-id'));
   if (!messageId) return { ok: false, sha256, reason: 'no Message-ID header' };
+  const autoReply = autoReplyReason(header, mail.subject);
+  if (autoReply) return { ok: false, sha256, messageId, reason: autoReply };
   const body = patchText(mail);
   if (body.trim().length === 0) return { ok: false, sha256, messageId, reason: emptyReason(raw) };
   const subjectInfo = parseSubject(mail.subject);
