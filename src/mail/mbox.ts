@@ -96,3 +96,9 @@ function dropSeparator(lines: string[]): string[] {
 export function quoteMboxrd(text: string): string {
   return text.replace(/^(>*From )/gm, '>$1');
 }
+
+/** One raw message as an mboxrd file of its own (what `git am --patch-format=mboxrd` reads). */
+export function mboxrdEntry(raw: Buffer): Buffer {
+  const quoted = quoteMboxrd(raw.toString('latin1'));
+  return Buffer.from(`From mboxrd@z Thu Jan  1 00:00:00 1970\n${quoted}`, 'latin1');
+}

@@ -100,8 +100,10 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
       ),
     );
     const [s] = listSeries(ctx.db);
-    expect(readPatchMbox(s as NonNullable<typeof s>)).toContain('Clamp it to PAGE_SIZE.\n');
-    expect(readPatchMbox(s as NonNullable<typeof s>)).not.toContain('evil twin');
+    expect(readPatchMbox(s as NonNullable<typeof s>).toString()).toContain(
+      'Clamp it to PAGE_SIZE.\n',
+    );
+    expect(readPatchMbox(s as NonNullable<typeof s>).toString()).not.toContain('evil twin');
     // The identical first mail again is a duplicate, not a rejection.
     expect(ingestMessages(ctx, [raw('duplicate-id-first.eml')], 'pw').duplicates).toEqual([id]);
   });
@@ -141,7 +143,7 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
     expect(rows[0]?.kind).toBe('patch');
     const [s] = listSeries(ctx.db);
     expect(s).toMatchObject({ total: 1, complete: true, treeTag: 'bpf-next' });
-    const mbox = readPatchMbox(s as NonNullable<typeof s>);
+    const mbox = readPatchMbox(s as NonNullable<typeof s>).toString();
     expect(mbox).toContain('diff --git a/kernel/bpf/helpers.c b/kernel/bpf/helpers.c\n');
     expect(mbox).toContain('+\tif (size > PAGE_SIZE');
     expect(mbox).not.toContain('\r');
@@ -150,7 +152,7 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
   it('qp-body.eml → soft line breaks joined and =XX escapes decoded', () => {
     const { ctx } = ingestOne('qp-body.eml');
     const [s] = listSeries(ctx.db);
-    const mbox = readPatchMbox(s as NonNullable<typeof s>);
+    const mbox = readPatchMbox(s as NonNullable<typeof s>).toString();
     expect(mbox).toContain('+\tif (size > PAGE_SIZE /* =limit */)\n');
     expect(mbox).toContain(
       'any size, which is a long explanation that a mailer will wrap with soft line breaks. Clamp it to PAGE_SIZE.\n',
