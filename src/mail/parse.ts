@@ -34,7 +34,14 @@ export interface ParsedMessage {
 
 export type ParseOutcome =
   | { ok: true; message: ParsedMessage }
-  | { ok: false; sha256: string; messageId?: string; reason: string };
+  | {
+      ok: false;
+      sha256: string;
+      messageId?: string;
+      reason: string;
+      /** Too big to keep whole: only the header block is worth keeping. */
+      oversized?: true;
+    };
 
 export interface ParseOptions {
   maxBytes?: number;
@@ -51,7 +58,7 @@ export function parseMessage(raw: Buffer, options: ParseOptions = {}): ParseOutc
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_MAIL_BYTES;
   if (raw.length > maxBytes) {
     const reason = `mail is ${raw.length} bytes, over the ${maxBytes}-byte limit`;
-    return rejected(sha256, rawMessageId(raw), reason);
+    return { ...rejected(sha256, rawMessageId(raw), reason), oversized: true };
   }
   const parsed = parseWithMailparser(raw);
   if (!parsed.ok) {
@@ -115,7 +122,9 @@ function emptyReason(raw: Buffer): string {
     : 'broken MIME: no readable text part in a non-empty body';
 }
 
-function rejected(sha256: string, messageId: string | undefined, reason: string): ParseOutcome {
+type Rejected = Extract<ParseOutcome, { ok: false }>;
+
+function rejected(sha256: string, messageId: string | undefined, reason: string): Rejected {
   return messageId ? { ok: false, sha256, messageId, reason } : { ok: false, sha256, reason };
 }
 
