@@ -82,11 +82,10 @@ export function parseMessage(raw: Buffer, options: ParseOptions = {}): ParseOutc
   const subjectInfo = parseSubject(mail.subject);
   const inReplyTo = parseReferences(rawHeader(head, 'in-reply-to'))[0];
   const kind = classify(subjectInfo, body, inReplyTo);
-  if (subjectInfo.invalid && (kind === 'patch' || kind === 'cover')) {
-    return { ok: false, sha256, messageId, reason: subjectInfo.invalid };
-  }
   const date = parseMailDate(header('date'), options.now);
   const notes = date.note ? [date.note] : [];
+  // Kept and shown; assembly holds its series back from testing.
+  if (subjectInfo.odd) notes.push(subjectInfo.odd);
   const fromAddr = cleanHeader(mail.from?.address, 254).toLowerCase();
   if (!fromAddr) notes.push('no usable From address');
   return {

@@ -37,16 +37,6 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
       'nobound.1715076000.git.carol@example.net',
       'broken MIME: no readable text part in a non-empty body',
     ],
-    [
-      'counter-7-of-3.eml',
-      'c73.1715076000.git.carol@example.net',
-      'subject counter 7/3 is past the end of the series',
-    ],
-    [
-      'counter-0-of-0.eml',
-      'c00.1715076000.git.carol@example.net',
-      'subject counter 0/0 has no patches',
-    ],
     ['empty-body.eml', 'empty.1715076000.git.carol@example.net', 'empty body'],
     [
       'deep-mime.eml',
@@ -58,6 +48,16 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
     expect(summary.rejected).toEqual([messageId ? { messageId, reason } : { reason }]);
     expect(rejected).toEqual([{ message_id: messageId ?? null, reason }]);
     expect(rows).toEqual([]);
+  });
+
+  it.each([
+    ['counter-7-of-3.eml', 'subject counter 7/3 is past the end of the series'],
+    ['counter-0-of-0.eml', 'subject counter 0/0 has no patches'],
+  ])('%s → stored, its series held with the reason', (name, reason) => {
+    const { ctx, summary, rows } = ingestOne(name);
+    expect(summary.rejected).toEqual([]);
+    expect(JSON.parse(rows[0]?.notes ?? '[]')).toContain(reason);
+    expect(listSeries(ctx.db)[0]?.heldReason).toBe(reason);
   });
 
   it('gives the same reason again for the same bad bytes, without a second row', () => {
