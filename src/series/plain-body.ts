@@ -9,7 +9,7 @@ const UTF8_COMPATIBLE = /^(?:utf-?8|us-ascii|ascii)$/i;
  * The body bytes of a mail git am can take as they are: one text/plain part
  * (or no Content-Type) in 7bit or 8bit. Line endings become LF; the review
  * trailers are added in byte space. Undefined for anything git am would need
- * decoded (base64, quoted-printable, multipart), or when a non-ASCII trailer
+ * decoded (base64, quoted-printable, multipart, format=flowed), or when a non-ASCII trailer
  * would have to go into a body of another charset.
  */
 export function plainBodyOf(
@@ -20,6 +20,8 @@ export function plainBodyOf(
   const type = (rawHeader(head, 'content-type') ?? 'text/plain').trim();
   const encoding = (rawHeader(head, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase();
   if (!/^text\/plain\b/i.test(type) || !['7bit', '8bit'].includes(encoding)) return undefined;
+  // format=flowed text has soft line breaks to undo: the decoded path does that.
+  if (/;\s*format\s*=\s*"?flowed/i.test(type)) return undefined;
   const declared = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(type)?.[1];
   if (declared !== undefined && !CHARSET.test(declared)) return undefined;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range test
