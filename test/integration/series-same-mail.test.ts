@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerImport } from '../../src/cli/import.js';
 import { ImapSource } from '../../src/config/sections/sources.js';
 import { sha256Hex } from '../../src/mail/parse.js';
 import { importFiles } from '../../src/series/import-files.js';
@@ -9,6 +10,7 @@ import { readPatchMbox } from '../../src/series/patch-mbox.js';
 import { listSeries, type StoredSeries } from '../../src/series/store.js';
 import { createImapPoller } from '../../src/sources/imap/poller.js';
 import { rawMessageId } from '../../src/sources/raw-message-id.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { type PublicInbox, startPublicInbox } from '../helpers/public-inbox.js';
 import { loreMails, newStore } from '../helpers/sources-store.js';
@@ -23,7 +25,7 @@ function viaMta(raw: Buffer): Buffer {
   ]);
 }
 
-describe('the same mail through IMAP (real Dovecot) and lore (real public-inbox)', () => {
+describe('the same mail through IMAP (real Dovecot) and lore (real public-inbox), then bpfci import', () => {
   let dc: Dovecot;
   let pi: PublicInbox;
   beforeAll(async () => {
@@ -75,9 +77,13 @@ describe('the same mail through IMAP (real Dovecot) and lore (real public-inbox)
       writeFileSync(file, raw);
       return file;
     });
-    const imported = importFiles(store.ctx, files, 'import');
-    expect(imported.map((r) => [r.summary.duplicates.length, r.summary.rejected])).toEqual(
-      files.map(() => [1, []]),
+    const configFile = join(dir, 'bpfci.yaml');
+    writeFileSync(configFile, `version: 1\nstate: { dir: ${store.ctx.stateDir} }\n`);
+    process.env.BPFCI_LOG_LEVEL = 'silent';
+    const imported = await runCliInProcess(registerImport, ['-c', configFile, 'import', ...files]);
+    expect(imported.code).toBe(0);
+    expect(imported.out.match(/1 message\(s\): 0 stored, 1 duplicate, 0 rejected/g)).toHaveLength(
+      4,
     );
     // Seen again, the copies are known at once (no second parse, no new row).
     importFiles(store.ctx, files, 'import');
