@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type AppContext, closeContext, openContext } from '../context.js';
 import { BotError, EXIT } from '../errors.js';
-import { splitMbox } from '../mail/mbox.js';
+import { mboxrdEntry, splitMbox } from '../mail/mbox.js';
 import { parseSubject } from '../mail/subject.js';
 import { applyRouted } from '../pipeline/apply/route.js';
 import type { SeriesForApply } from '../pipeline/apply/series-input.js';
@@ -116,7 +116,11 @@ function seriesInput(ctx: AppContext, arg: string): SeriesForApply {
   if (patches.length === 0) throw new BotError('USAGE', `${arg} holds no patches`);
   return {
     ...(patches[0]?.info.treeTag && { treeTag: patches[0].info.treeTag }),
-    patches: patches.map((p, i) => ({ index: i + 1, subject: p.info.subject, mbox: p.mbox })),
+    patches: patches.map((p, i) => ({
+      index: i + 1,
+      subject: p.info.subject,
+      mbox: mboxrdEntry(p.mbox),
+    })),
   };
 }
 

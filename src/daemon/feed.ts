@@ -21,15 +21,15 @@ export interface FeedResult {
 
 /**
  * Turns the store's series into queue changes: every complete, current series
- * without a job gets one, a finished one that a mail command asked to retest is
- * queued again, and a job whose series a newer revision superseded is cancelled
- * (the worker then kills it if it runs).
+ * without a job gets one (unless it is held: an odd subject, an ambiguous slot), a
+ * finished one that a mail command asked to retest is queued again, and a job whose
+ * series a newer revision superseded is cancelled (the worker then kills it if it runs).
  */
 export function feedQueue(ctx: AppContext, queue: JobQueue, now: Date): FeedResult {
   const waiting = ctx.db
     .prepare<[], WaitingSeries>(
       `SELECT s.id, s.total, s.tree_tag FROM series s
-       WHERE s.complete = 1 AND s.superseded_by IS NULL
+       WHERE s.complete = 1 AND s.superseded_by IS NULL AND s.held_reason IS NULL
          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.series_id = s.id)
        ORDER BY s.id`,
     )

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { autoReplyReason } from './auto-reply.js';
 import { patchText } from './body.js';
 import { classify, type MessageKind } from './classify.js';
 import { parseMailDate } from './date.js';
 import { normalizeMessageId, parseReferences } from './message-id.js';
 import { parseWithMailparser } from './parser-worker.js';
+import { rawHeader, rawHeaderBlock } from './raw-headers.js';
 import { cleanHeader } from './sanitize.js';
 import { parseSubject, type SubjectInfo } from './subject.js';
 
@@ -32,7 +34,14 @@ export interface ParsedMessage {
 
 export type ParseOutcome =
   | { ok: true; message: ParsedMessage }
-  | { ok: false; sha256: string; messageId?: string; reason: string };
+  | {
+      ok: false;
+      sha256: string;
+      messageId?: string;
+      reason: string;
+      /** Too big to keep whole: only the header block is worth keeping. */
+      oversized?: true;
+    };
 
 export interface ParseOptions {
   maxBytes?: number;
@@ -49,7 +58,7 @@ export function parseMessage(raw: Buffer, options: ParseOptions = {}): ParseOutc
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_MAIL_BYTES;
   if (raw.length > maxBytes) {
     const reason = `mail is ${raw.length} bytes, over the ${maxBytes}-byte limit`;
-    return rejected(sha256, rawMessageId(raw), reason);
+    return { ...rejected(sha256, rawMessageId(raw), reason), oversized: true };
   }
   const parsed = parseWithMailparser(raw);
   if (!parsed.ok) {
@@ -62,18 +71,21 @@ export function parseMessage(raw: Buffer, options: ParseOptions = {}): ParseOutc
   const mail = parsed.mail;
   const header = (key: string) =>
     mail.headerLines.find((h) => h.key === key)?.line.replace(/^[^:]*:\s*/, '');
-  const messageId = normalizeMessageId(header('message-id'));
+  // The ids are keys: read from the bytes, not from mailparser's Latin-1 view.
+  const head = rawHeaderBlock(raw);
+  const messageId = normalizeMessageId(rawHeader(head, 'message-id'));
   if (!messageId) return { ok: false, sha256, reason: 'no Message-ID header' };
+  const autoReply = autoReplyReason(header, mail.subject);
+  if (autoReply) return { ok: false, sha256, messageId, reason: autoReply };
   const body = patchText(mail);
   if (body.trim().length === 0) return { ok: false, sha256, messageId, reason: emptyReason(raw) };
   const subjectInfo = parseSubject(mail.subject);
-  const inReplyTo = parseReferences(header('in-reply-to'))[0];
+  const inReplyTo = parseReferences(rawHeader(head, 'in-reply-to'))[0];
   const kind = classify(subjectInfo, body, inReplyTo);
-  if (subjectInfo.invalid && (kind === 'patch' || kind === 'cover')) {
-    return { ok: false, sha256, messageId, reason: subjectInfo.invalid };
-  }
   const date = parseMailDate(header('date'), options.now);
   const notes = date.note ? [date.note] : [];
+  // Kept and shown; assembly holds its series back from testing.
+  if (subjectInfo.odd) notes.push(subjectInfo.odd);
   const fromAddr = cleanHeader(mail.from?.address, 254).toLowerCase();
   if (!fromAddr) notes.push('no usable From address');
   return {
@@ -89,7 +101,7 @@ export function parseMessage(raw: Buffer, options: ParseOptions = {}): ParseOutc
       fromAddr,
       date: date.iso,
       inReplyTo,
-      references: parseReferences(header('references')),
+      references: parseReferences(rawHeader(head, 'references')),
       body,
       notes,
     },
@@ -109,14 +121,13 @@ function emptyReason(raw: Buffer): string {
     : 'broken MIME: no readable text part in a non-empty body';
 }
 
-function rejected(sha256: string, messageId: string | undefined, reason: string): ParseOutcome {
+type Rejected = Extract<ParseOutcome, { ok: false }>;
+
+function rejected(sha256: string, messageId: string | undefined, reason: string): Rejected {
   return messageId ? { ok: false, sha256, messageId, reason } : { ok: false, sha256, reason };
 }
 
 /** The Message-ID read straight from the header block, for mail the parser never sees. */
 function rawMessageId(raw: Buffer): string | undefined {
-  const head = raw.subarray(0, 64 * 1024).toString('latin1');
-  const end = head.search(/\r?\n\r?\n/);
-  const unfolded = (end < 0 ? head : head.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
-  return normalizeMessageId(/^message-id:(.*)$/im.exec(unfolded)?.[1]);
+  return normalizeMessageId(rawHeader(rawHeaderBlock(raw), 'message-id'));
 }

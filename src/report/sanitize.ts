@@ -38,8 +38,12 @@ export function replySubject(original: string): string {
 }
 
 // RFC 5322 msg-id: "<" id-left "@" id-right ">", printable ASCII without specials
-// that could break out of the angle brackets or the header.
-const MSGID_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
+// that could break out of the angle brackets or the header, plus the UTF-8 that
+// RFC 6532 allows (a non-ASCII id from a mail must come back byte for byte, or the
+// reply does not thread), except C1 controls and the bidi/invisible characters.
+const MSGID_PART =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: excluding them is the point
+  /^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]|[^\u0000-\u00a0\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff])+$/u;
 
 /**
  * Normalises a Message-ID from mail into `<left@right>` form, or null when it is not

@@ -13,7 +13,8 @@ const UNTHREADED_WINDOW_MS = 20 * 60 * 1000;
  * In-Reply-To, then its References, nearest first, as recorded series refs,
  * same version), then for unthreaded mail the same submitter, version and
  * total within 20 minutes with that slot still free, else a new revision.
- * The first message for a slot wins; a later different one never replaces it.
+ * The first message for a slot wins; a later different one never replaces it,
+ * is kept aside, and holds the series back from testing (it is ambiguous).
  */
 export function placeMessage(db: Db, msg: ParsedMessage, now: string): number {
   const index = msg.kind === 'cover' ? 0 : msg.subjectInfo.index;
@@ -31,14 +32,9 @@ export function placeMessage(db: Db, msg: ParsedMessage, now: string): number {
       series.id,
     );
   } else {
-    // An inherited patch (partial re-roll) gives way to the revision's own.
-    prep(
-      db,
-      `INSERT INTO series_patches (series_id, idx, message_id) VALUES (?, ?, ?)
-       ON CONFLICT (series_id, idx) DO UPDATE SET message_id = excluded.message_id,
-         inherited_from = NULL WHERE inherited_from IS NOT NULL`,
-    ).run(series.id, index, msg.messageId);
+    placePatch(db, series, index, msg);
   }
+  if (msg.subjectInfo.odd) holdSeries(db, series.id, msg.subjectInfo.odd);
   const meta = parseSeriesMeta(msg.body);
   prep(
     db,
@@ -46,6 +42,41 @@ export function placeMessage(db: Db, msg: ParsedMessage, now: string): number {
        updated_at = ? WHERE id = ?`,
   ).run(meta.baseCommit ?? null, meta.changeId ?? null, now, series.id);
   return series.id;
+}
+
+/**
+ * The slot's patch. An inherited one (partial re-roll) gives way to the
+ * revision's own; a second own patch for a taken slot is kept aside, never
+ * dropped and never swapped in, and the series waits for a new revision.
+ */
+function placePatch(db: Db, series: SeriesRow, index: number, msg: ParsedMessage): void {
+  const taken = prep<[number, number], { message_id: string; inherited_from: number | null }>(
+    db,
+    'SELECT message_id, inherited_from FROM series_patches WHERE series_id = ? AND idx = ?',
+  ).get(series.id, index);
+  if (taken && taken.inherited_from === null && taken.message_id !== msg.messageId) {
+    prep(
+      db,
+      'INSERT OR IGNORE INTO series_extra_patches (series_id, idx, message_id) VALUES (?, ?, ?)',
+    ).run(series.id, index, msg.messageId);
+    const reason = `ambiguous: two patches numbered ${index}/${series.total} (<${taken.message_id}> and <${msg.messageId}>); not tested until a new revision`;
+    holdSeries(db, series.id, reason);
+    return;
+  }
+  prep(
+    db,
+    `INSERT INTO series_patches (series_id, idx, message_id) VALUES (?, ?, ?)
+     ON CONFLICT (series_id, idx) DO UPDATE SET message_id = excluded.message_id,
+       inherited_from = NULL WHERE inherited_from IS NOT NULL`,
+  ).run(series.id, index, msg.messageId);
+}
+
+/** Marks a series as shown but not tested; the first reason stays. */
+function holdSeries(db: Db, seriesId: number, reason: string): void {
+  prep(db, 'UPDATE series SET held_reason = COALESCE(held_reason, ?) WHERE id = ?').run(
+    reason,
+    seriesId,
+  );
 }
 
 function byThread(db: Db, msg: ParsedMessage): SeriesRow | undefined {

@@ -5,9 +5,11 @@ export function formatSeriesLine(s: StoredSeries): string {
   const have = s.patches.filter((p) => p.index >= 1).length;
   const state = s.supersededBy
     ? `superseded by #${s.supersededBy}`
-    : s.complete
-      ? 'complete'
-      : 'incomplete';
+    : s.heldReason
+      ? 'held'
+      : s.complete
+        ? 'complete'
+        : 'incomplete';
   const flags = [s.rfc ? 'RFC' : '', s.resend ? 'RESEND' : ''].filter(Boolean).join(' ');
   return [
     `#${s.id}`,
@@ -31,6 +33,7 @@ export function formatSeriesDetail(s: StoredSeries): string {
     `  cover       ${s.coverMessageId ? `<${s.coverMessageId}>` : '-'}`,
     `  base        ${s.baseCommit ?? '-'}`,
   ];
+  if (s.heldReason) lines.push(`  held        ${s.heldReason}`);
   if (s.changeId) lines.push(`  change-id   ${s.changeId}`);
   if (s.previousId) lines.push(`  previous    #${s.previousId}`);
   if (s.supersededBy) lines.push(`  superseded  by #${s.supersededBy}`);
@@ -39,6 +42,12 @@ export function formatSeriesDetail(s: StoredSeries): string {
     const from = p.inheritedFrom ? ` (from #${p.inheritedFrom})` : '';
     lines.push(`  ${p.index}/${s.total} ${p.subject}${from}`, `      <${p.messageId}>`);
     for (const t of p.trailers) lines.push(`      ${t.name}: ${t.value}`);
+  }
+  for (const x of s.extraPatches) {
+    lines.push(
+      `  ${x.index}/${s.total} ${x.subject} (also numbered ${x.index})`,
+      `      <${x.messageId}>`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -18,6 +18,8 @@ export function readMailFile(file: string): Buffer[] {
   } catch (err) {
     throw new BotError('USAGE', `cannot read ${file}: ${errorMessage(err)}`, { cause: err });
   }
+  // An empty (or blank) file is an mbox of no messages, not a broken mail.
+  if (data.toString('latin1').trim().length === 0) return [];
   return isMbox(data) ? splitMbox(data) : [data];
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Db } from '../db/open.js';
 import type { Logger } from '../log.js';
 import { unquoted } from '../mail/body.js';
@@ -6,9 +7,10 @@ import { parseTrailers, REVIEW_TRAILERS } from '../mail/trailers.js';
 import { placeMessage } from './assemble.js';
 import { linkRevisions } from './link.js';
 import { recordMailCommands } from './mail-commands.js';
-import { writeRawMail } from './raw-store.js';
+import { rawMailPath, writeRawMail } from './raw-store.js';
 import { refreshSeries } from './refresh.js';
 import { prep } from './rows.js';
+import { samePatch } from './same-patch.js';
 import type { IngestSummary } from './types.js';
 
 export type { IngestSummary } from './types.js';
@@ -25,40 +27,55 @@ export interface IngestContext {
  * Stores raw messages and assembles series from them, in one transaction
  * (a nested call inside the caller's db.transaction becomes a savepoint, so a
  * source can move its cursor atomically with the rows). Bad mail is rejected
- * with a reason and kept on disk; nothing here throws for bad input.
+ * with a reason and kept on disk (a mail over the size cap: its headers only);
+ * nothing here throws for bad input.
  */
 export function ingestMessages(ctx: IngestContext, raws: Buffer[], source: string): IngestSummary {
   const summary: IngestSummary = { stored: [], duplicates: [], rejected: [], seriesTouched: [] };
-  // Parse and write the raw files before the transaction: both are slow-ish
-  // and neither needs the DB; a raw file without a row is harmless. Bytes
-  // seen before are not parsed again (re-polls and cross-source repeats).
+  // Parse before the transaction: it is slow-ish and needs no DB. Bytes seen
+  // before are not parsed again (re-polls and cross-source repeats). The raw
+  // file is written inside, just before its row: a crash leaves at worst a file
+  // without a row, which is harmless and reused when the same bytes come again.
   const parsed = raws.map((raw) => {
     const sha256 = sha256Hex(raw);
     const seen = seenBefore(ctx.db, sha256);
-    if (seen) return { seen };
-    const outcome = parseMessage(raw, { maxBytes: ctx.maxMailBytes });
-    return { outcome, path: writeRawMail(ctx.stateDir, sha256, raw) };
+    if (seen) return { raw, seen };
+    return { raw, outcome: parseMessage(raw, { maxBytes: ctx.maxMailBytes }) };
   });
   const now = new Date().toISOString();
   const touched = new Set<number>();
   ctx.db.transaction(() => {
-    for (const { seen, outcome, path } of parsed) {
+    for (const { raw, seen, outcome } of parsed) {
       if (seen?.stored) summary.duplicates.push(seen.messageId);
       else if (seen) summary.rejected.push(seen.rejection);
-      if (!outcome || !path) continue;
+      if (!outcome) continue;
       if (!outcome.ok) {
-        reject(ctx.db, summary, { ...outcome, path, source, now });
+        const kept = outcome.oversized ? headersOnly(raw) : raw;
+        const reason = outcome.oversized
+          ? `${outcome.reason}; only its ${kept.length}-byte header block is kept`
+          : outcome.reason;
+        const path = writeRawMail(ctx.stateDir, outcome.sha256, kept);
+        reject(ctx.db, summary, { ...outcome, reason, path, source, now });
         continue;
       }
       const msg = outcome.message;
-      const existing = prep<[string], { sha256: string }>(
+      const existing = prep<[string], { sha256: string; raw_path: string }>(
         ctx.db,
-        'SELECT sha256 FROM messages WHERE message_id = ?',
+        'SELECT sha256, raw_path FROM messages WHERE message_id = ?',
       ).get(msg.messageId);
       if (existing?.sha256 === msg.sha256) {
         summary.duplicates.push(msg.messageId);
+      } else if (existing && isCopyOf(ctx.db, existing.raw_path, msg)) {
+        // The same mail by another route (its headers differ): the first copy stays.
+        prep(
+          ctx.db,
+          `INSERT OR IGNORE INTO message_copies (sha256, message_id, source, received_at)
+           VALUES (?, ?, ?, ?)`,
+        ).run(msg.sha256, msg.messageId, source, now);
+        summary.duplicates.push(msg.messageId);
       } else if (existing) {
-        const reason = `Message-ID <${msg.messageId}> is already stored with different content (sha256 ${existing.sha256.slice(0, 12)})`;
+        const reason = `Message-ID <${msg.messageId}> is already stored with a different patch (sha256 ${existing.sha256.slice(0, 12)})`;
+        const path = writeRawMail(ctx.stateDir, msg.sha256, raw);
         reject(ctx.db, summary, {
           sha256: msg.sha256,
           messageId: msg.messageId,
@@ -68,7 +85,7 @@ export function ingestMessages(ctx: IngestContext, raws: Buffer[], source: strin
           now,
         });
       } else {
-        insertMessage(ctx.db, msg, path, source, now);
+        insertMessage(ctx.db, msg, writeRawMail(ctx.stateDir, msg.sha256, raw), source, now);
         summary.stored.push(msg.messageId);
         for (const id of assemble(ctx.db, msg, now)) touched.add(id);
       }
@@ -99,6 +116,11 @@ function seenBefore(db: Db, sha256: string): Seen | undefined {
     'SELECT message_id FROM messages WHERE sha256 = ?',
   ).get(sha256);
   if (stored) return { stored: true, messageId: stored.message_id };
+  const copy = prep<[string], { message_id: string }>(
+    db,
+    'SELECT message_id FROM message_copies WHERE sha256 = ?',
+  ).get(sha256);
+  if (copy) return { stored: true, messageId: copy.message_id };
   const rejected = prep<[string], { message_id: string | null; reason: string }>(
     db,
     'SELECT message_id, reason FROM rejected_messages WHERE sha256 = ?',
@@ -108,6 +130,25 @@ function seenBefore(db: Db, sha256: string): Seen | undefined {
     ? { messageId: rejected.message_id, reason: rejected.reason }
     : { reason: rejected.reason };
   return { stored: false, rejection };
+}
+
+/** Whether a mail is another copy of the stored one (same patch, other headers). */
+function isCopyOf(db: Db, storedPath: string, msg: ParsedMessage): boolean {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(rawMailPath(db, storedPath));
+  } catch {
+    return false; // the first copy's bytes are gone: never guess it is the same
+  }
+  const first = parseMessage(raw, { maxBytes: raw.length });
+  return first.ok && samePatch(first.message, msg);
+}
+
+/** The header block of a mail (at most 64 KiB): what is kept of one too big to store. */
+function headersOnly(raw: Buffer): Buffer {
+  const head = raw.subarray(0, 64 * 1024);
+  const blank = /\r?\n\r?\n/.exec(head.toString('latin1'));
+  return blank ? head.subarray(0, blank.index + blank[0].length) : head;
 }
 
 function reject(

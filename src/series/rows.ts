@@ -46,6 +46,7 @@ export interface SeriesRow {
   patchwork_id: number | null;
   patchwork_url: string | null;
   patchwork_delegate: string | null;
+  held_reason: string | null;
 }
 
 export interface PatchRow {

@@ -85,7 +85,14 @@ function toStored(db: Db, s: SeriesRow): StoredSeries {
     ...(s.patchwork_id !== null && { patchworkId: s.patchwork_id }),
     ...(s.patchwork_url !== null && { patchworkUrl: s.patchwork_url }),
     ...(s.patchwork_delegate !== null && { patchworkDelegate: s.patchwork_delegate }),
+    ...(s.held_reason !== null && { heldReason: s.held_reason }),
     patches,
+    extraPatches: prep<[number], { index: number; messageId: string; subject: string }>(
+      db,
+      `SELECT x.idx AS "index", x.message_id AS messageId, COALESCE(m.subject, '') AS subject
+       FROM series_extra_patches x LEFT JOIN messages m ON m.message_id = x.message_id
+       WHERE x.series_id = ? ORDER BY x.idx, x.rowid`,
+    ).all(s.id),
   };
 }
 

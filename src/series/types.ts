@@ -20,6 +20,10 @@ export interface StoredSeries {
   /** Patchwork's delegate (username), for routing when the subject has no tree tag. */
   patchworkDelegate?: string;
   patches: StoredPatch[];
+  /** Why the series is shown but not tested (odd subject, two patches in one slot). */
+  heldReason?: string;
+  /** Patches that claimed a slot another patch already had, kept aside. */
+  extraPatches: { index: number; messageId: string; subject: string }[];
 }
 
 export interface StoredPatch {

@@ -67,7 +67,7 @@ describe('readPatchMbox feeds git am', () => {
     const repo = await toyRepo();
     const mboxFile = join(repo, '..', `${Date.now()}.mbox`);
     writeFileSync(mboxFile, readPatchMbox(s as NonNullable<typeof s>));
-    await git(repo, 'am', '-q', mboxFile);
+    await git(repo, 'am', '-q', '--patch-format=mboxrd', mboxFile);
     const log = await git(repo, 'log', '--format=%s%n%b%n--', 'main~3..main');
     expect(log.match(/^(bpf|selftests)\S*: .*$/gm)).toEqual([
       'selftests/bpf: add tests for bpf_toy_helper() size checks',
@@ -86,7 +86,7 @@ describe('readPatchMbox feeds git am', () => {
     const ctx = tempStore();
     ingestMessages(ctx, loreMbox('series.mbox'), 'test');
     const [s] = listSeries(ctx.db);
-    const mbox = readPatchMbox(s as NonNullable<typeof s>, 2);
+    const mbox = readPatchMbox(s as NonNullable<typeof s>, 2).toString();
     expect(mbox.match(/^Subject: .*$/gm)).toEqual([
       'Subject: [PATCH bpf-next v2 1/3] bpf: reject oversized buffers in bpf_toy_check()',
       'Subject: [PATCH bpf-next v2 2/3] bpf: return consumed size from bpf_toy_helper()',
@@ -107,7 +107,7 @@ describe('the mail store', () => {
     const db = openDatabase(join(moved, 'bpfci.sqlite'));
     const [s] = listSeries(db);
     expect(s?.patches[0]?.rawPath.startsWith(moved)).toBe(true);
-    expect(readPatchMbox(s as StoredSeries)).toBe(before);
+    expect(readPatchMbox(s as StoredSeries).equals(before)).toBe(true);
     db.close();
   });
 });

@@ -37,16 +37,6 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
       'nobound.1715076000.git.carol@example.net',
       'broken MIME: no readable text part in a non-empty body',
     ],
-    [
-      'counter-7-of-3.eml',
-      'c73.1715076000.git.carol@example.net',
-      'subject counter 7/3 is past the end of the series',
-    ],
-    [
-      'counter-0-of-0.eml',
-      'c00.1715076000.git.carol@example.net',
-      'subject counter 0/0 has no patches',
-    ],
     ['empty-body.eml', 'empty.1715076000.git.carol@example.net', 'empty body'],
     [
       'deep-mime.eml',
@@ -60,6 +50,16 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
     expect(rows).toEqual([]);
   });
 
+  it.each([
+    ['counter-7-of-3.eml', 'subject counter 7/3 is past the end of the series'],
+    ['counter-0-of-0.eml', 'subject counter 0/0 has no patches'],
+  ])('%s → stored, its series held with the reason', (name, reason) => {
+    const { ctx, summary, rows } = ingestOne(name);
+    expect(summary.rejected).toEqual([]);
+    expect(JSON.parse(rows[0]?.notes ?? '[]')).toContain(reason);
+    expect(listSeries(ctx.db)[0]?.heldReason).toBe(reason);
+  });
+
   it('gives the same reason again for the same bad bytes, without a second row', () => {
     const ctx = tempStore();
     const first = ingestMessages(ctx, [raw('empty-body.eml')], 'lore');
@@ -68,23 +68,39 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
     expect(ctx.db.prepare('SELECT count(*) AS n FROM rejected_messages').get()).toEqual({ n: 1 });
   });
 
-  it('rejects a 20 MB mail before parsing it, and keeps its bytes', () => {
+  it('rejects a 20 MB mail before parsing it, and keeps only its header block', () => {
     const ctx = tempStore();
     const big = Buffer.concat([raw('crlf.eml'), Buffer.alloc(20 * 1024 * 1024, 'A')]);
     const summary = ingestMessages(ctx, [big], 'test');
+    const head = raw('crlf.eml').subarray(0, raw('crlf.eml').indexOf('\r\n\r\n') + 4);
     expect(summary.rejected).toEqual([
       {
         messageId: 'crlf.1715076000.git.carol@example.net',
-        reason: `mail is ${big.length} bytes, over the 10485760-byte limit`,
+        reason: `mail is ${big.length} bytes, over the 10485760-byte limit; only its ${head.length}-byte header block is kept`,
       },
     ]);
     const row = ctx.db
       .prepare<[], { raw_path: string }>('SELECT raw_path FROM rejected_messages')
       .get();
-    expect(readFileSync(rawMailPath(ctx.db, row?.raw_path ?? '')).length).toBe(big.length);
+    expect(readFileSync(rawMailPath(ctx.db, row?.raw_path ?? '')).equals(head)).toBe(true);
     // The cap is configurable.
     const small = ingestMessages({ ...tempStore(), maxMailBytes: 100 }, [raw('crlf.eml')], 'test');
-    expect(small.rejected[0]?.reason).toBe('mail is 849 bytes, over the 100-byte limit');
+    expect(small.rejected[0]?.reason).toMatch(
+      /^mail is 849 bytes, over the 100-byte limit; only its \d+-byte header block is kept$/,
+    );
+  });
+
+  it('keeps a bounded header block however big, and nothing for the same bytes again', () => {
+    const ctx = tempStore();
+    const hugeHeader = Buffer.from(`X-Junk: ${'j'.repeat(200 * 1024)}\n`);
+    const big = Buffer.concat([hugeHeader, raw('crlf.eml'), Buffer.alloc(11 * 1024 * 1024, 'A')]);
+    ingestMessages(ctx, [big, big], 'test');
+    ingestMessages(ctx, [big], 'imap');
+    const rows = ctx.db
+      .prepare<[], { raw_path: string }>('SELECT raw_path FROM rejected_messages')
+      .all();
+    expect(rows).toHaveLength(1);
+    expect(readFileSync(rawMailPath(ctx.db, rows[0]?.raw_path ?? '')).length).toBe(64 * 1024);
   });
 
   it('keeps the first of two mails with the same Message-ID and different bodies', () => {
@@ -96,12 +112,14 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
     expect(second.rejected).toHaveLength(1);
     expect(second.rejected[0]?.reason).toMatch(
       new RegExp(
-        `^Message-ID <${id.replace(/\./g, '\\.')}> is already stored with different content \\(sha256 [0-9a-f]{12}\\)$`,
+        `^Message-ID <${id.replace(/\./g, '\\.')}> is already stored with a different patch \\(sha256 [0-9a-f]{12}\\)$`,
       ),
     );
     const [s] = listSeries(ctx.db);
-    expect(readPatchMbox(s as NonNullable<typeof s>)).toContain('Clamp it to PAGE_SIZE.\n');
-    expect(readPatchMbox(s as NonNullable<typeof s>)).not.toContain('evil twin');
+    expect(readPatchMbox(s as NonNullable<typeof s>).toString()).toContain(
+      'Clamp it to PAGE_SIZE.\n',
+    );
+    expect(readPatchMbox(s as NonNullable<typeof s>).toString()).not.toContain('evil twin');
     // The identical first mail again is a duplicate, not a rejection.
     expect(ingestMessages(ctx, [raw('duplicate-id-first.eml')], 'pw').duplicates).toEqual([id]);
   });
@@ -141,7 +159,7 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
     expect(rows[0]?.kind).toBe('patch');
     const [s] = listSeries(ctx.db);
     expect(s).toMatchObject({ total: 1, complete: true, treeTag: 'bpf-next' });
-    const mbox = readPatchMbox(s as NonNullable<typeof s>);
+    const mbox = readPatchMbox(s as NonNullable<typeof s>).toString();
     expect(mbox).toContain('diff --git a/kernel/bpf/helpers.c b/kernel/bpf/helpers.c\n');
     expect(mbox).toContain('+\tif (size > PAGE_SIZE');
     expect(mbox).not.toContain('\r');
@@ -150,7 +168,7 @@ describe('malformed mail is rejected with a reason, kept, and never crashes', ()
   it('qp-body.eml → soft line breaks joined and =XX escapes decoded', () => {
     const { ctx } = ingestOne('qp-body.eml');
     const [s] = listSeries(ctx.db);
-    const mbox = readPatchMbox(s as NonNullable<typeof s>);
+    const mbox = readPatchMbox(s as NonNullable<typeof s>).toString();
     expect(mbox).toContain('+\tif (size > PAGE_SIZE /* =limit */)\n');
     expect(mbox).toContain(
       'any size, which is a long explanation that a mailer will wrap with soft line breaks. Clamp it to PAGE_SIZE.\n',

@@ -22,7 +22,9 @@ export interface AmOutcome {
 }
 
 /**
- * Applies one patch file with `git am --3way`. The committer date is the author
+ * Applies one patch file with `git am --3way`. The file is mboxrd (readPatchMbox
+ * writes it so): without --patch-format=mboxrd git would take the quoting for
+ * content and a commit message line `From ...` would gain a `>`. The committer date is the author
  * date, so the same series on the same base gives the same commit ids every time:
  * a re-run does not change the kernel's release string or defeat build caches.
  */
@@ -33,7 +35,15 @@ export async function amOne(
 ): Promise<AmOutcome> {
   const r = await git(
     worktree,
-    [...AM_CONFIG, 'am', '--3way', '--committer-date-is-author-date', '--no-gpg-sign', patchFile],
+    [
+      ...AM_CONFIG,
+      'am',
+      '--patch-format=mboxrd',
+      '--3way',
+      '--committer-date-is-author-date',
+      '--no-gpg-sign',
+      patchFile,
+    ],
     { timeoutMs },
   );
   const head = await gitOk(worktree, ['rev-parse', 'HEAD']);

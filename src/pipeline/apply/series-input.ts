@@ -7,7 +7,7 @@ export interface SeriesPatchInput {
   index: number;
   /** The subject without the [PATCH ...] prefix (used for "already applied" by subject). */
   subject: string;
-  /** The patch as a mail or mbox (bytes are passed to git am unchanged). */
+  /** The patch as an mboxrd file (bytes are passed to `git am --patch-format=mboxrd` unchanged). */
   mbox: string | Buffer;
 }
 

@@ -19,6 +19,8 @@ export interface SeriesItem {
   total: number;
   treeTag?: string;
   complete: boolean;
+  /** Why it is shown but not tested (odd subject, ambiguous slot). */
+  heldReason?: string;
   previousId?: number;
   supersededBy?: number;
   patchworkUrl?: string;
@@ -35,6 +37,7 @@ interface Row {
   total: number;
   tree_tag: string | null;
   complete: number;
+  held_reason: string | null;
   previous_id: number | null;
   superseded_by: number | null;
   patchwork_url: string | null;
@@ -48,7 +51,7 @@ interface Row {
 
 const SELECT = `
   SELECT s.id, s.name, s.version, s.submitter_name, s.submitter_addr, s.total, s.tree_tag,
-         s.complete, s.previous_id, s.superseded_by, s.patchwork_url, s.created_at,
+         s.complete, s.held_reason, s.previous_id, s.superseded_by, s.patchwork_url, s.created_at,
          j.id AS job_id, j.state, j.lane, j.verdict, j.finished_at
   FROM series s LEFT JOIN jobs j ON j.series_id = s.id`;
 
@@ -61,6 +64,7 @@ function toItem(r: Row): SeriesItem {
     total: r.total,
     treeTag: r.tree_tag ?? undefined,
     complete: r.complete === 1,
+    heldReason: r.held_reason ?? undefined,
     previousId: r.previous_id ?? undefined,
     supersededBy: r.superseded_by ?? undefined,
     patchworkUrl: r.patchwork_url ?? undefined,

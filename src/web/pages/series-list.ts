@@ -28,7 +28,7 @@ export function seriesListPage(
       <td><a href="/series/${s.id}">${s.name}</a>${s.supersededBy ? html` <span class="muted">(superseded)</span>` : ''}</td>
       <td class="num">v${s.version}</td><td class="num">${s.total}</td>
       <td>${s.submitter}</td><td>${s.job?.lane ?? s.treeTag ?? ''}</td>
-      <td>${s.job ? html`<a class="s-${s.job.state}" href="/runs/${s.job.id}">${s.job.state}</a>` : html`<span class="muted">${s.complete ? 'not queued' : 'incomplete'}</span>`}</td>
+      <td>${s.job ? html`<a class="s-${s.job.state}" href="/runs/${s.job.id}">${s.job.state}</a>` : html`<span class="muted">${s.heldReason ? 'held' : s.complete ? 'not queued' : 'incomplete'}</span>`}</td>
       <td>${verdictBadge(s.job?.verdict)}</td></tr>`,
   );
   return page(

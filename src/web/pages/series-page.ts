@@ -20,6 +20,7 @@ export function seriesPage(
     html`<h1>${series.name}</h1>
     <p>v${series.version} · ${series.total} patches · ${series.submitter}
     ${pw ? html` · <a href="${pw}">Patchwork</a>` : ''}</p>
+    ${series.heldReason ? html`<p class="held"><strong>Not tested:</strong> ${series.heldReason}</p>` : ''}
     <h2>Revisions</h2>
     <table><thead><tr><th>version</th><th>#</th><th>subject</th><th>seen</th><th>job</th>
     <th>verdict</th></tr></thead><tbody>${rows}</tbody></table>

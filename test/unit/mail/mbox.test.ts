@@ -52,4 +52,41 @@ describe('splitMbox', () => {
     const data = Buffer.from(`From mboxrd@z Thu Jan  1 00:00:00 1970\n${quoteMboxrd(text)}`);
     expect(splitMbox(data).map(String)).toEqual([text]);
   });
+
+  it('splits at a From_ line with no blank line before it when headers follow', () => {
+    const data = Buffer.from(
+      `From a@b Tue May  7 10:00:00 2024\n${msg('a@x', 'a\n')}From a@b Tue May  7 10:00:01 2024\n${msg('b@x', 'b\n')}`,
+    );
+    expect(splitMbox(data).map(String)).toEqual([msg('a@x', 'a\n'), msg('b@x', 'b\n')]);
+  });
+
+  it('keeps a first message that has no From_ line, and reads the file as an mbox', () => {
+    const data = Buffer.from(
+      `${msg('a@x', 'a\n')}\nFrom a@b Tue May  7 10:00:01 2024\n${msg('b@x', 'b\n')}`,
+    );
+    expect(isMbox(data)).toBe(true);
+    expect(splitMbox(data).map(String)).toEqual([msg('a@x', 'a\n'), msg('b@x', 'b\n')]);
+  });
+
+  it('skips a BOM and blank lines before the first From_ line', () => {
+    const data = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(`\n\nFrom mboxrd@z Thu Jan  1 00:00:00 1970\n${msg('a@x', '>From x\n')}`),
+    ]);
+    expect(isMbox(data)).toBe(true);
+    expect(detectFormat(data)).toBe('mboxrd');
+    expect(splitMbox(data).map(String)).toEqual([msg('a@x', 'From x\n')]);
+  });
+
+  it('does not split a mail whose body carries a pasted format-patch', () => {
+    const data = Buffer.from(
+      `${msg('a@x', 'see:\n\nFrom 1234abcd Mon Sep 17 00:00:00 2001\nFrom: A <a@x>\nSubject: y\n\nz\n')}`,
+    );
+    expect(isMbox(data)).toBe(false);
+  });
+
+  it('reads an empty mbox as no messages', () => {
+    expect(splitMbox(Buffer.alloc(0))).toEqual([]);
+    expect(splitMbox(Buffer.from('\n\n'))).toEqual([]);
+  });
 });

@@ -49,7 +49,7 @@ describe('parseSubject (b4 LoreSubject rules)', () => {
       reply: false,
       ...expected,
     });
-    expect(s.invalid).toBeUndefined();
+    expect(s.odd).toBeUndefined();
   });
 
   it('reads zero-padded counters (format-patch pads to the width of the total)', () => {
@@ -94,8 +94,41 @@ describe('parseSubject (b4 LoreSubject rules)', () => {
     ['[PATCH 0/0] x', 'subject counter 0/0 has no patches'],
     ['[PATCH 1/0] x', 'subject counter 1/0 has no patches'],
     ['[PATCH v0 1/2] x', 'subject version v0 is not valid'],
-  ])('%s is invalid', (raw, reason) => {
-    expect(parseSubject(raw).invalid).toBe(reason);
+  ])('%s is odd (stored and shown, not tested)', (raw, reason) => {
+    expect(parseSubject(raw).odd).toBe(reason);
+  });
+
+  it('never turns a huge version or counter into a float', () => {
+    const s = parseSubject('[PATCH bpf-next v123456789012345678901234567890 1/2] x');
+    expect(s).toMatchObject({ version: 1, versionInferred: true, index: 1, total: 2 });
+    expect(s.odd).toBe(
+      'subject version "v123456789012345678901234567890" is not a believable number',
+    );
+    const c = parseSubject('[PATCH 99999999999999999999/3] x');
+    expect(c).toMatchObject({ index: 1, total: 1, counterInferred: true });
+    expect(c.odd).toMatch(/^subject counter "99999999999999999999\/3" is not a believable number$/);
+    expect(parseSubject('[PATCH v999999 1/2] x')).toMatchObject({ version: 999999 });
+  });
+
+  it.each([
+    ['[PATCH [bpf-next] v2 1/2] selftests/bpf: add foo'],
+    ['[PATCH bpf-next [v2] 1/2] selftests/bpf: add foo'],
+    ['[[PATCH bpf-next v2 1/2]] selftests/bpf: add foo'],
+  ])('nested brackets keep the tree tag whole: %s', (raw) => {
+    expect(parseSubject(raw)).toMatchObject({
+      subject: 'selftests/bpf: add foo',
+      treeTag: 'bpf-next',
+      version: 2,
+      index: 1,
+      total: 2,
+    });
+  });
+
+  it('leaves an unclosed bracket in the subject', () => {
+    expect(parseSubject('[PATCH bpf-next 1/2 oops')).toMatchObject({
+      subject: '[PATCH bpf-next 1/2 oops',
+      patch: false,
+    });
   });
 
   it('cleans control and bidi characters from the subject', () => {

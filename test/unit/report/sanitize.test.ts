@@ -46,6 +46,10 @@ describe('header sanitising', () => {
     expect(cleanMessageId('<a b@c>')).toBeNull();
     expect(cleanMessageId('<no-at-sign>')).toBeNull();
     expect(cleanMessageId('')).toBeNull();
+    // RFC 6532 UTF-8 ids come back exactly; controls and bidi overrides do not.
+    expect(cleanMessageId('<pätch-ü@exämple.org>')).toBe('<pätch-ü@exämple.org>');
+    expect(cleanMessageId('<a\u202eb@c>')).toBeNull();
+    expect(cleanMessageId('<a\u0085b@c>')).toBeNull();
     expect(cleanMessageId(`<${'a'.repeat(300)}@b>`)).toBeNull();
   });
 

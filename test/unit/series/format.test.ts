@@ -16,6 +16,7 @@ const series: StoredSeries = {
   complete: false,
   previousId: 6,
   supersededBy: 9,
+  extraPatches: [],
   patches: [
     {
       index: 1,
