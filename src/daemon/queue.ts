@@ -32,7 +32,7 @@ export interface Job {
   error?: string;
   verdict?: SeriesVerdict;
   runId?: number;
-  /** Why it is queued or ran last: `posted`, `retest by <who>`. */
+  /** Why it is queued or ran last: `posted`, `retest by <who>`, `infra requeue (attempt n)`. */
   trigger: string;
   /** How many times it was queued again by a retest (0: the first run). */
   retests: number;

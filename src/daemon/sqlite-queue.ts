@@ -135,8 +135,10 @@ export function createSqliteQueue(db: Db): JobQueue {
           const info = plan.retryAt
             ? db
                 .prepare(
+                  // The next run says why it runs (the series page lists each run's trigger).
                   `UPDATE jobs SET state = 'queued', next_attempt_at = @at, pid = NULL,
-                     error_code = @code, error = @message ${held}`,
+                     error_code = @code, error = @message,
+                     trigger = 'infra requeue (attempt ' || (attempts + 1) || ')' ${held}`,
                 )
                 .run({ ...base, at: plan.retryAt.toISOString() })
             : db

@@ -57,7 +57,12 @@ describe('daemon: infrastructure verdicts', () => {
     await first.worker.drain(5_000);
     workers.splice(0);
     const queued = first.queue.get(1);
-    expect(queued).toMatchObject({ state: 'queued', attempts: 1, errorCode: 'INFRA_VERDICT' });
+    expect(queued).toMatchObject({
+      state: 'queued',
+      attempts: 1,
+      errorCode: 'INFRA_VERDICT',
+      trigger: 'infra requeue (attempt 2)',
+    });
     const notBefore = Date.parse(queued?.nextAttemptAt ?? '');
     // base 1 s, ±20 % jitter
     expect(notBefore).toBeGreaterThan(finishedAt + 500);
