@@ -93,7 +93,12 @@ export function reportKey(input: Pick<ReportInput, 'verdict' | 'retry' | 'retest
 export function reportGeneration(input: Pick<ReportInput, 'verdict' | 'retry' | 'retest'>): string {
   const attempt =
     input.verdict.verdict === 'infra' && input.retry ? `:try:${input.retry.attempt}` : '';
-  return `${attempt}${input.retest ? `:retest:${input.retest.n}` : ''}`;
+  return `${attempt}${retestSuffix(input.retest)}`;
+}
+
+/** A retest's part of the keys: a retest is a new run that owes its own reports. */
+export function retestSuffix(retest: Retest | undefined): string {
+  return retest ? `:retest:${retest.n}` : '';
 }
 
 /** The patches that get checks: every patch known to Patchwork, or the last one (`checks.patches`). */

@@ -1,5 +1,11 @@
 import type { AppContext } from '../context.js';
-import { buildReportContext, checkedPatches, reportGeneration, reportKey } from './context.js';
+import {
+  buildReportContext,
+  checkedPatches,
+  reportGeneration,
+  reportKey,
+  retestSuffix,
+} from './context.js';
 import { emailsForSeries, emailsSince, insertOutbox } from './outbox.js';
 import { patchworkAccess } from './patchwork-access.js';
 import { emailPolicy } from './policy.js';
@@ -98,7 +104,7 @@ export function enqueuePending(
   const patchIds = checkedPatches(ctx.config, input.series).map((p) => p.patchworkId);
   const posts = renderPendingChecks(names, patchIds, input.runUrl);
   // A retest's pending checks are new posts too (the first run's were sent long ago).
-  const suffix = input.retest ? `:retest:${input.retest.n}` : '';
+  const suffix = retestSuffix(input.retest);
   ctx.db.transaction(() => queueChecks(ctx, input, posts, now, summary, suffix))();
   return summary;
 }

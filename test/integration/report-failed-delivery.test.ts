@@ -1,8 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { registerReport } from '../../src/cli/report.js';
 import { registerRun } from '../../src/cli/run.js';
 import { registerStatus } from '../../src/cli/status.js';
@@ -10,6 +9,7 @@ import { closeContext, openContext } from '../../src/context.js';
 import { enqueueReports } from '../../src/report/enqueue.js';
 import type { Verdict } from '../../src/verdict/verdict.js';
 import { runCliInProcess } from '../helpers/cli-in-process.js';
+import { writeConfig } from '../helpers/daemon-cli.js';
 import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
 import { RUN_URL, SCENARIOS, series } from '../unit/report/scenarios.js';
 
@@ -36,21 +36,16 @@ describe('checks rejected for good', () => {
   beforeEach(() => {
     const dir = mkdtempSync(join(tmpdir(), 'bpfci-rejected-'));
     file = join(dir, 'config.yaml');
-    writeFileSync(
-      file,
-      stringify({
-        version: 1,
-        log: { level: 'error' },
-        state: { dir: join(dir, 'state') },
-        trees: { 'bpf-next': { upstream: '/nonexistent/bpf-next' } },
-        suites: [{ name: 'test_verifier', kind: 'test_verifier' }],
-        sources: {
-          patchwork: { url: pw.base, project: 'netdevbpf', tokenEnv: TOKEN_ENV, timeoutSeconds: 2 },
-        },
-        report: { baseUrl: 'https://ci.example.org', dryRun: false },
-        daemon: { minFreeDiskGb: 0 },
-      }),
-    );
+    writeConfig(file, {
+      log: { level: 'error' },
+      state: { dir: join(dir, 'state') },
+      suites: [{ name: 'test_verifier', kind: 'test_verifier' }],
+      sources: {
+        patchwork: { url: pw.base, project: 'netdevbpf', tokenEnv: TOKEN_ENV, timeoutSeconds: 2 },
+      },
+      report: { baseUrl: 'https://ci.example.org', dryRun: false },
+      daemon: { minFreeDiskGb: 0 },
+    });
     // A verdict's checks, as the daemon would have queued them: one per patch and context.
     const ctx = openContext({ config: file });
     const input = {

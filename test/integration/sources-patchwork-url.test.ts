@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { registerPoll } from '../../src/cli/poll.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createChecksClient } from '../../src/report/checks-client.js';
 import { patchworkAccess } from '../../src/report/patchwork-access.js';
 import { runCliInProcess } from '../helpers/cli-in-process.js';
+import { writeConfig } from '../helpers/daemon-cli.js';
 import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
 import { loreMails } from '../helpers/sources-store.js';
 
@@ -34,15 +34,11 @@ describe('sources.patchwork.url forms against the fake', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bpfci-pwurl-'));
     const file = join(dir, 'config.yaml');
     const patchwork = { url, project: 'netdevbpf', tokenEnv: TOKEN_ENV, timeoutSeconds: 2 };
-    writeFileSync(
-      file,
-      stringify({
-        version: 1,
-        log: { level: 'error' },
-        state: { dir: join(dir, 'state') },
-        sources: { patchwork },
-      }),
-    );
+    writeConfig(file, {
+      log: { level: 'error' },
+      state: { dir: join(dir, 'state') },
+      sources: { patchwork },
+    });
     return file;
   }
 
