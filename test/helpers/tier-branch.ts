@@ -3,7 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { BuildProfile } from '../../src/pipeline/build/target.js';
+
 export const TIER_BRANCH = 'bpfci-tier';
+
+/**
+ * The kernel tier's profile: `selftests`, the one production runs (CI's, `npm run
+ * test:kernel`), or `minimal` with test_verifier alone (BPFCI_KERNEL_TIER=minimal, `npm run
+ * test:kernel:minimal`), a quicker check of the same path by hand.
+ */
+export const KERNEL_TIER: BuildProfile =
+  process.env.BPFCI_KERNEL_TIER === 'minimal' ? 'minimal' : 'selftests';
 const SELFTESTS = 'tools/testing/selftests/bpf';
 
 /**

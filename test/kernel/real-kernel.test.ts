@@ -19,14 +19,13 @@ import { KERNEL_SERIES_DIR } from '../helpers/kernel-series.js';
 import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
 import { type PublicInbox, startPublicInbox } from '../helpers/public-inbox.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
-import { TIER_BRANCH, tierBranch } from '../helpers/tier-branch.js';
+import { KERNEL_TIER, TIER_BRANCH, tierBranch } from '../helpers/tier-branch.js';
 import { processesFor } from '../helpers/vm.js';
 
 /**
- * The whole mission on the real thing, in one of two profiles (BPFCI_KERNEL_TIER):
- * - `minimal` (the default, CI's): the `minimal` profile and test_verifier alone;
- * - `selftests` (`npm run test:battery`): the `selftests` profile and the battery below.
- *   Its cold selftests-profile build does not fit CI's budget on this hardware yet.
+ * The whole mission on the real thing, in the kernel tier's profile (KERNEL_TIER):
+ * - `selftests` (CI's, `npm run test:kernel`): the `selftests` profile and the battery below;
+ * - `minimal` (`npm run test:kernel:minimal`): the `minimal` profile and test_verifier alone.
  *
  * Debian's linux-source-6.1 as the lane's tree,
  * two series written for it posted to a real public-inbox, to the Patchwork fake and
@@ -58,7 +57,7 @@ const PROGS = [
   'timer',
   'get_stack_raw_tp',
 ];
-const BATTERY_TIER = process.env.BPFCI_KERNEL_TIER === 'selftests';
+const BATTERY_TIER = KERNEL_TIER === 'selftests';
 const BATTERY = [
   { name: 'test_progs', kind: 'test_progs', allow: PROGS },
   { name: 'test_verifier', kind: 'test_verifier' },
@@ -100,7 +99,7 @@ beforeAll(async () => {
       imap: imapSource(dc, LIST),
     },
     build: {
-      profile: BATTERY_TIER ? 'selftests' : 'minimal',
+      profile: KERNEL_TIER,
       ccacheDir: join(cacheRoot(), 'ccache'),
     },
     // A suite here takes under a minute; a stalled guest costs 5 minutes, not 15.
