@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   DISK_LOW: { text: 'Not enough free disk space', retryable: true },
   VM_FAILED: { text: 'Virtual machine could not run', retryable: true },
   TOOL_MISSING: { text: 'A required tool is missing', retryable: false },
+  KERNEL_UNUSABLE: { text: 'An older kernel of the matrix cannot be used', retryable: false },
   SANDBOX_UNREACHABLE: { text: 'The build sandbox cannot reach a directory', retryable: false },
   CANCELLED: { text: 'Cancelled', retryable: false },
   INTERRUPTED: { text: 'The daemon stopped while the job ran', retryable: true },

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { appliesTo, type ListKind, type ListScope, parseListFileName, suiteOf } from './files.js';
 import { normalizePatterns } from './match.js';
@@ -14,6 +14,13 @@ export interface BlacklistRequest extends ListScope {
    * Unknown commits must answer false (the entry stays).
    */
   isAncestor?: (commit: string) => boolean | Promise<boolean>;
+  /** An older kernel of the matrix: its own lists in <dir>/matrix/<name>/ apply too. */
+  olderKernel?: string;
+}
+
+/** Where an older kernel's own lists live: blacklists/matrix/<name>/ (same file names). */
+export function olderKernelListDir(dir: string, name: string): string {
+  return join(dir, 'matrix', name);
 }
 
 /** An entry with what its file name scopes it to (DENYLIST.test_maps: suite test_maps). */
@@ -33,8 +40,10 @@ export interface Blacklist {
 
 export async function loadBlacklist(req: BlacklistRequest): Promise<Blacklist> {
   const out: Blacklist = { deny: [], allow: [], entries: [], expired: [], files: [], problems: [] };
-  // The tree's lists first, ours after: the same order as BPF CI's run-vmtest.env.
-  for (const dir of [req.selftestsDir, req.dir]) {
+  // The tree's lists first, ours after: the same order as BPF CI's run-vmtest.env; an
+  // older kernel's own lists last, the most specific.
+  const kernelDir = req.olderKernel ? olderKernelListDir(req.dir, req.olderKernel) : undefined;
+  for (const dir of [req.selftestsDir, req.dir, kernelDir]) {
     for (const { path, kind, suite } of listFiles(dir, req)) {
       const parsed = parseList(readFileSync(path, 'utf8'), path);
       out.files.push(path);
@@ -81,6 +90,8 @@ export function validateBlacklistDir(dir: string): ListProblem[] {
   return readdirSync(dir).flatMap((name) => {
     if (name === 'README.md' || name.startsWith('.')) return [];
     const path = join(dir, name);
+    if (name === 'matrix' && statSync(path).isDirectory())
+      return readdirSync(path).flatMap((k) => validateBlacklistDir(join(path, k)));
     if (!parseListFileName(name)) {
       return [
         { source: path, line: 0, message: 'not a list file name (DENYLIST[-X.Y][.qualifier])' },

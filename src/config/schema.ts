@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Daemon, Web } from './sections/daemon.js';
+import { Matrix } from './sections/matrix.js';
 import { Build, Judge, Suite, Vm } from './sections/pipeline.js';
 import { Report } from './sections/report.js';
 import { Sources } from './sections/sources.js';
@@ -19,6 +20,8 @@ export const Config = z
     vm: Vm.prefault({}),
     /** Default: the battery for the build profile (defaultSuites). */
     suites: z.array(Suite).optional(),
+    /** The older-kernel matrix (none by default). */
+    matrix: Matrix.prefault({}),
     judge: Judge.prefault({}),
     report: Report.prefault({}),
     daemon: Daemon.prefault({}),
@@ -42,6 +45,7 @@ export const Config = z
       if (!trees.has(name))
         ctx.addIssue({ code: 'custom', path, message: `unknown tree "${name}"` });
     };
+    checkMatrix(cfg, ctx, known);
     if (!cfg.routing) return;
     known(cfg.routing.default, ['routing', 'default']);
     for (const [tag, t] of Object.entries(cfg.routing.tags)) known(t, ['routing', 'tags', tag]);
@@ -54,6 +58,36 @@ export const Config = z
   .transform((cfg) => ({ ...cfg, suites: cfg.suites ?? defaultSuites(cfg.build.profile) }));
 
 const NEEDS_SELFTESTS_PROFILE = new Set(['test_progs', 'test_maps', 'veristat']);
+
+type Issues = z.core.$RefinementCtx;
+
+/** Older kernels: unique names, known trees and suites, the selftests profile. */
+function checkMatrix(
+  cfg: {
+    matrix: z.infer<typeof Matrix>;
+    build: { profile: 'minimal' | 'selftests' };
+    suites?: { name: string }[] | undefined;
+  },
+  ctx: Issues,
+  known: (tree: string, path: (string | number)[]) => void,
+): void {
+  const { kernels, suites } = cfg.matrix;
+  if (!kernels.length) return;
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['matrix', ...path], message });
+  if (cfg.build.profile !== 'selftests')
+    issue(['kernels'], 'older kernels need build.profile selftests (their selftests need BTF)');
+  const seen = new Set<string>();
+  kernels.forEach((k, i) => {
+    if (seen.has(k.name)) issue(['kernels', i, 'name'], `"${k.name}" is named twice`);
+    seen.add(k.name);
+    if (k.tree) known(k.tree, ['matrix', 'kernels', i, 'tree']);
+  });
+  const configured = new Set((cfg.suites ?? defaultSuites(cfg.build.profile)).map((s) => s.name));
+  suites?.forEach((name, i) => {
+    if (!configured.has(name)) issue(['suites', i], `"${name}" is not a configured suite`);
+  });
+}
 
 /**
  * What runs when the config names no suites: BPF CI's battery on the selftests profile

@@ -15,6 +15,7 @@ import { applyRouted } from './apply/route.js';
 import { bootAndTest } from './boot/boot-and-test.js';
 import { ownFragments, treeFragments } from './build/kconfig.js';
 import { buildStage } from './build/stage.js';
+import { defaultMatrixStages } from './matrix/default-stages.js';
 import type { BaselineIdentity, Stages } from './stages.js';
 
 /** The real stages: lanes + git am, the sandboxed kernel and selftests build, QEMU. */
@@ -33,6 +34,7 @@ export const defaultStages: Stages<StoredSeries, Lane> = {
     }),
   bootAndTest: (ctx, req) => bootAndTest(ctx, req),
   identity: (ctx, lane, applied) => identityOf(ctx, lane, applied.baseSha),
+  matrix: defaultMatrixStages,
 };
 
 /**

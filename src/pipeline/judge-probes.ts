@@ -1,5 +1,5 @@
 import { type TestObservation, testKey } from '../verdict/observations.js';
-import { BOOT_TEST, KERNEL_SUITE } from '../verdict/suites.js';
+import { BOOT_TEST, KERNEL_SUITE, OLDER_BUILD_TEST, olderKernelOf } from '../verdict/suites.js';
 import type { JudgeProbes, ProbeOutcome } from './judge/judge-failures.js';
 import { type LaneRun, type LaneSession, runAt } from './lane-run.js';
 import type { HeldLane, RunnableSeries } from './stages.js';
@@ -52,14 +52,20 @@ function probeOutcome(run: LaneRun, asked: TestObservation[]): ProbeOutcome {
   };
 }
 
+/** Pseudo-tests that only ever fail (crashes, hangs, an older kernel's selftests build). */
+function failOnly(qualified: string): boolean {
+  const { suite, kernel } = olderKernelOf(qualified);
+  return suite === KERNEL_SUITE || (kernel !== undefined && suite === OLDER_BUILD_TEST.suite);
+}
+
 /**
  * A crash or a hang asked about that a whole run did not show again passed there: it has
  * no result line of its own, so its absence is the pass (and one that does not repeat
- * is flaky, not the series').
+ * is flaky, not the series'). So does an older kernel's selftests build that worked.
  */
 function notSeenAgain(got: TestObservation[], asked: TestObservation[]): TestObservation[] {
   const seen = new Set(got.map(testKey));
   return asked
-    .filter((t) => t.suite === KERNEL_SUITE && !seen.has(testKey(t)))
+    .filter((t) => failOnly(t.suite) && !seen.has(testKey(t)))
     .map((t) => ({ suite: t.suite, name: t.name, status: 'pass' as const }));
 }

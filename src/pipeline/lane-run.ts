@@ -7,6 +7,12 @@ import { observationsOf, type TestObservation } from '../verdict/observations.js
 import type { ApplyResult, BootResult, BuildResult } from '../verdict/stages.js';
 import { BOOT_TEST } from '../verdict/suites.js';
 import { bootInfraReason, type RetryPolicy, withInfraRetry } from './judge/infra.js';
+import {
+  type OlderOutcome,
+  type OlderTarget,
+  runOnOlderKernel,
+  wantsOlder,
+} from './matrix/run-older.js';
 import type { Built, HeldLane, RunnableSeries, Stages, SuiteSpec } from './stages.js';
 
 /** Wraps a build or a boot in the daemon's global build/VM limits. */
@@ -34,14 +40,11 @@ export interface LaneSession<
    * test_verifier numbers its run printed (numbers hold within one build only).
    */
   built?: { at: number; output: Built; numbers?: Map<string, number> };
+  /** The older kernels of the matrix this series runs on (none when it does not apply). */
+  older: OlderTarget[];
 }
 
-export type LaneRun = { runId: number; builds: BuildResult[] } & (
-  | { kind: 'tested'; tests: TestObservation[]; boot: BootResult }
-  | { kind: 'build-failed' }
-  | { kind: 'no-boot'; reason: string; tests: TestObservation[] }
-  | { kind: 'infra'; reason: string }
-);
+export type LaneRun = { runId: number } & Executed;
 
 export interface LaneRunSpec {
   kind: RunKind;
@@ -50,6 +53,11 @@ export interface LaneRunSpec {
   parentId?: number;
   key?: string;
   only?: Record<string, string[]>;
+  /**
+   * Which kernels this run tests: the series' own and the named older ones (default:
+   * all). Each kernel's baseline is its own run, shared on its own key.
+   */
+  scope?: { own: boolean; older: string[] };
 }
 
 /**
@@ -85,13 +93,18 @@ export async function runAt<S extends RunnableSeries, L extends HeldLane>(
   return out;
 }
 
+/** `boot` is absent when only older kernels ran (a probe of their failures alone). */
 type Executed = { builds: BuildResult[] } & (
-  | { kind: 'tested'; tests: TestObservation[]; boot: BootResult }
+  | { kind: 'tested'; tests: TestObservation[]; boot?: BootResult; older: OlderOutcome[] }
   | { kind: 'build-failed' }
-  | { kind: 'no-boot'; reason: string; tests: TestObservation[] }
+  | { kind: 'no-boot'; reason: string; tests: TestObservation[]; older: OlderOutcome[] }
   | { kind: 'infra'; reason: string }
 );
 
+/**
+ * The series' own kernel first: its build failing or its host failing ends the run.
+ * Then each older kernel, whose trouble is its own (OlderOutcome).
+ */
 async function execute<S extends RunnableSeries, L extends HeldLane>(
   s: LaneSession<S, L>,
   k: number,
@@ -103,6 +116,26 @@ async function execute<S extends RunnableSeries, L extends HeldLane>(
     await s.stages.checkout(s.ctx, s.lane, s.applied, k);
     s.at = k;
   }
+  const scope = spec.scope ?? { own: true, older: s.older.map((t) => t.kernel.name) };
+  const own = scope.own && (!only || s.suites.some((x) => only[x.name]?.length));
+  let mine: Executed = { kind: 'tested', tests: [], builds: [], older: [] };
+  if (own) mine = await executeOwn(s, k, spec, dir);
+  if (mine.kind === 'infra' || mine.kind === 'build-failed') return mine;
+  const older: OlderOutcome[] = [];
+  for (const t of s.older) {
+    if (!scope.older.includes(t.kernel.name) || !wantsOlder(t, only)) continue;
+    older.push(await runOnOlderKernel(s, t, k, spec, join(dir, 'matrix', t.kernel.name)));
+  }
+  return { ...mine, tests: [...mine.tests, ...older.flatMap((o) => o.tests)], older };
+}
+
+async function executeOwn<S extends RunnableSeries, L extends HeldLane>(
+  s: LaneSession<S, L>,
+  k: number,
+  spec: LaneRunSpec,
+  dir: string,
+): Promise<Executed> {
+  const only = spec.only;
   let builds: BuildResult[] = [];
   if (s.built?.at !== k) {
     s.built = undefined;
@@ -130,13 +163,7 @@ async function execute<S extends RunnableSeries, L extends HeldLane>(
   // A targeted run boots only the suites that hold the tests it checks.
   const suites = only ? s.suites.filter((x) => only[x.name]?.length) : s.suites;
   const verifierRanges = only ? rangesOf(suites, only, built.numbers) : undefined;
-  // A guest that hangs in a first run is retried once, like an infrastructure outcome;
-  // one that hangs again is a result (a `kernel` pseudo-test), judged against the base
-  // and bisected. The judge's reruns and probes are repetitions already: a hang there
-  // is a result at once, so a hang costs a few VM timeouts, not one per infra retry.
-  let hangs = spec.kind === 'series' || spec.kind === 'baseline' ? 0 : 1;
-  const infraOf = (boot: BootResult) =>
-    boot.status === 'timeout' && ++hangs > 1 ? undefined : bootInfraReason(boot);
+  const infraOf = hangPolicy(spec.kind);
   const booted = await withInfraRetry(
     () =>
       s.slot('vm', () =>
@@ -155,13 +182,27 @@ async function execute<S extends RunnableSeries, L extends HeldLane>(
     s.retry,
   );
   if (booted.ok && !only) built.numbers = verifierNumbers(booted.value);
-  if (booted.ok)
-    return { kind: 'tested', tests: observationsOf(booted.value), boot: booted.value, builds };
+  if (booted.ok) {
+    const tests = observationsOf(booted.value);
+    return { kind: 'tested', tests, boot: booted.value, builds, older: [] };
+  }
   if (booted.last?.status === 'no-boot') {
     const tests = [{ ...BOOT_TEST, status: 'fail' as const, excerpt: booted.reason }];
-    return { kind: 'no-boot', reason: booted.reason, tests, builds };
+    return { kind: 'no-boot', reason: booted.reason, tests, builds, older: [] };
   }
   return { kind: 'infra', reason: booted.reason, builds };
+}
+
+/**
+ * Which boot outcomes are retried as infrastructure. A guest that hangs in a first run
+ * is retried once; one that hangs again is a result (a `kernel` pseudo-test), judged
+ * against the base and bisected. The judge's reruns and probes are repetitions already:
+ * a hang there is a result at once, so a hang costs a few VM timeouts, not one per
+ * infra retry.
+ */
+export function hangPolicy(kind: RunKind): (boot: BootResult) => string | undefined {
+  let hangs = kind === 'series' || kind === 'baseline' ? 0 : 1;
+  return (boot) => (boot.status === 'timeout' && ++hangs > 1 ? undefined : bootInfraReason(boot));
 }
 
 /** `suite/name` → test_verifier's `#n`, from a full run of one build. */

@@ -12,6 +12,9 @@ import { veristatGrowth } from './judge/veristat-growth.js';
 import { versionDiff } from './judge/version-diff.js';
 import { laneProbes } from './judge-probes.js';
 import { type LaneRun, type LaneSession, runAt, type SlotFn } from './lane-run.js';
+import { olderBaselines } from './matrix/baselines.js';
+import { planMatrix } from './matrix/plan.js';
+import { matrixVerdict } from './matrix/verdict.js';
 import type { HeldLane, RunnableSeries, Stages } from './stages.js';
 
 export interface RunnerOptions<S extends RunnableSeries, L extends HeldLane = HeldLane> {
@@ -100,7 +103,10 @@ async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
       slot: opts.slot ?? ((_kind, fn) => fn()),
       signal: opts.signal,
       at: n,
+      older: [],
     };
+    const matrix = await planMatrix(ctx, stages.matrix, lane, applied, session.slot);
+    session.older = matrix?.targets ?? [];
     const inputs: BaselineInputs = {
       tree: applied.tree,
       baseSha: applied.baseSha,
@@ -109,12 +115,18 @@ async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
       suites: [JSON.stringify(ctx.config.suites), `deny:${JSON.stringify(identity.denylist)}`],
     };
     const baselineRef = { key: baselineKey(inputs), tree: applied.tree, baseSha: applied.baseSha };
+    const ensure = {
+      staleMs: judge.baselineStaleSeconds * 1000,
+      signal: opts.signal,
+      sleep: opts.sleep,
+    };
+    const own = { own: true, older: [] };
     const base = await ensureBaseline(
       ctx,
       inputs,
       async (baseRunId) =>
-        baseProduct(await runAt(session, 0, { kind: 'baseline', runId: baseRunId })),
-      { staleMs: judge.baselineStaleSeconds * 1000, signal: opts.signal, sleep: opts.sleep },
+        baseProduct(await runAt(session, 0, { kind: 'baseline', runId: baseRunId, scope: own })),
+      ensure,
     );
     const common = { apply: applied, baselineRunId: base.runId, baseline: baselineRef };
     if (base.state === 'infra') {
@@ -125,6 +137,7 @@ async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
       };
     }
 
+    const olderBase = await olderBaselines(ctx, session, inputs, ensure);
     const first = await runAt(session, n, { kind: 'series', runId });
     if (first.kind === 'infra') {
       return {
@@ -153,7 +166,7 @@ async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
     const judgement = await judgeFailures(
       {
         series: first.tests,
-        baseline: base.tests,
+        baseline: [...base.tests, ...olderBase.tests],
         patchCount: n,
         addedNotJudged: veristat.map((s) => s.name),
         reruns: judge.reruns,
@@ -187,6 +200,7 @@ async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
       extraRunsDetail: extra,
       versionDiff: previousDiff(ctx, series, judgement.failures),
       ...(growth.length ? { growth } : {}),
+      ...(matrix ? { matrix: matrixVerdict(matrix, olderBase.infra, first.older) } : {}),
     };
     return { verdict, tests: first.tests };
   } finally {

@@ -1,7 +1,9 @@
 import type { ScopedEntry } from '../blacklist/load.js';
 import type { Config } from '../config/schema.js';
+import type { MatrixKernel } from '../config/sections/matrix.js';
 import type { AppContext } from '../context.js';
 import type { ApplyResult, BootResult, BuildResult } from '../verdict/stages.js';
+import type { OlderKernel } from './matrix/kernel.js';
 
 /**
  * The stages the runner drives, as narrow functions. The default wiring
@@ -46,6 +48,9 @@ export interface BootRequest {
   lists: ScopedEntry[];
   artifactsDir: string;
   signal?: AbortSignal;
+  /** An older kernel's release and modules (the series' own kernel: read from the image). */
+  kernelRelease?: string;
+  modulesDir?: string;
 }
 
 /** What makes two baselines the same, besides tree and base commit. */
@@ -76,4 +81,28 @@ export interface Stages<S extends RunnableSeries = RunnableSeries, L extends Hel
   ): Promise<Built>;
   bootAndTest(ctx: AppContext, req: BootRequest): Promise<BootResult>;
   identity(ctx: AppContext, lane: L, applied: ApplyResult): Promise<BaselineIdentity>;
+  /** The older-kernel matrix; absent: the series runs on its own kernel only. */
+  matrix?: MatrixStages<L>;
+}
+
+/** The older-kernel matrix's stages (pipeline/matrix/). */
+export interface MatrixStages<L extends HeldLane = HeldLane> {
+  /** The files the series changes (base..head): the matrix runs for userspace changes. */
+  touched(ctx: AppContext, lane: L, applied: ApplyResult): Promise<string[]>;
+  /** A configured older kernel made ready to build against and boot (cached). */
+  prepare(ctx: AppContext, kernel: MatrixKernel): Promise<OlderKernel>;
+  /** The deny/allow lists for that kernel's version, read from the series' worktree. */
+  lists(
+    ctx: AppContext,
+    lane: L,
+    applied: ApplyResult,
+    kernel: OlderKernel,
+  ): Promise<Pick<BaselineIdentity, 'denylist' | 'lists'>>;
+  /** The lane's selftests, at its current state, built for an older kernel. */
+  build(
+    ctx: AppContext,
+    lane: L,
+    kernel: OlderKernel,
+    opts: { logDir: string; signal?: AbortSignal },
+  ): Promise<{ result: BuildResult; selftestsDir: string }>;
 }

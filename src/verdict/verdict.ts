@@ -28,4 +28,32 @@ export interface Verdict {
   versionDiff?: { fixed: string[]; broken: string[]; previousSeriesId: number };
   /** veristat programs that cost the verifier more than allowed: a warning. */
   growth?: VeristatGrowth[];
+  /** The older-kernel matrix, when one is configured. */
+  matrix?: MatrixVerdict;
+}
+
+/**
+ * Whether the series ran on the older kernels and why (a kernel-only series skips
+ * them), and what each kernel did. Their failures are in `failures`, under suites
+ * qualified by the kernel (onOlderKernel).
+ */
+export interface MatrixVerdict {
+  ran: boolean;
+  reason: string;
+  kernels: OlderKernelResult[];
+}
+
+export interface OlderKernelResult {
+  name: string;
+  release?: string;
+  /**
+   * `infra`: this kernel could not be tested (no BTF, no boot); the others still count.
+   * `not-run`: the run stopped before it (the series' own kernel did not build).
+   */
+  status: 'tested' | 'infra' | 'not-run';
+  reason?: string;
+  /** The selftests build for it, when this run built them. */
+  build?: BuildResult;
+  /** Its boot of the series, suites named plainly (test_progs, not test_progs@name). */
+  boot?: BootResult;
 }

@@ -40,10 +40,6 @@ export const Vm = z.object({
   canaryTimeoutSeconds: Seconds.default(20),
   /** Extra kernel command-line arguments for every guest. */
   kernelArgs: z.array(z.string().regex(/^\S+$/, 'one argument, no spaces')).default([]),
-  /** Other kernels to run the patched selftests against (the older-kernel matrix). */
-  extraKernels: z
-    .array(z.object({ name: z.string(), image: z.string(), release: z.string().optional() }))
-    .default([]),
 });
 
 export const Suite = z

@@ -34,6 +34,8 @@ export interface BootRequest {
   /** Everything of this run goes here: console.log, share/ (job, outputs), qemu.stderr. */
   artifactsDir: string;
   signal?: AbortSignal;
+  /** A modular kernel's 9p/virtio modules, when not in /lib/modules/<release>. */
+  modulesDir?: string;
 }
 
 /**
@@ -97,7 +99,7 @@ export async function bootAndTest(ctx: AppContext, req: BootRequest): Promise<Bo
     ),
   );
   chmodSync(job, 0o755);
-  const modulesDir = modulesDirFor(release);
+  const modulesDir = req.modulesDir ?? modulesDirFor(release);
   const consoleLog = join(artifacts, 'console.log');
   const plan = {
     arch: vm.arch,

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from '../../context.js';
 import { BotError } from '../../errors.js';
+import type { SandboxBind } from '../../exec/sandbox.js';
 import type { BuildResult } from '../../verdict/stages.js';
 import type { SuiteSpec } from '../stages.js';
 import { requireTools } from './env.js';
@@ -20,6 +21,12 @@ export interface SelftestsOptions {
   baseSha?: string;
   /** Runner names to build; default: what the configured suites run (selftestTargets). */
   targets?: string[];
+  /**
+   * The kernel to build for, when it is not the one in target.buildDir (an older kernel
+   * of the matrix): its build dir (KDIR, for bpf_testmod) and its vmlinux (the BTF).
+   * Both are bound read-only into the sandbox.
+   */
+  kernel?: { buildDir: string; vmlinux: string };
 }
 
 export const SELFTESTS = join('tools', 'testing', 'selftests', 'bpf');
@@ -80,6 +87,10 @@ export async function buildSelftests(
     throw new BotError('EXEC_FAILED', `mirroring ${treeDir} failed (rsync exit ${sync.exitCode})`);
   }
   linkUrandomLib(mirror, out);
+  const kernel = opts.kernel ?? { buildDir: target.buildDir, vmlinux: vmlinuxPath(target) };
+  const kernelBinds: SandboxBind[] = opts.kernel
+    ? [kernel.buildDir, kernel.vmlinux].map((path) => ({ path, mode: 'ro' as const }))
+    : [];
   const useCcache = ccacheAvailable();
   /** One command in the sandbox, in the selftests dir with the mirror bound over it. */
   const inMirror: SandboxStep = (logName, argv, onLine) =>
@@ -89,7 +100,7 @@ export async function buildSelftests(
       cwd: treeDir,
       logFile: join(opts.logDir, logName),
       signal: opts.signal,
-      binds: [{ path: treeDir, source: mirror, mode: 'rw' }],
+      binds: [{ path: treeDir, source: mirror, mode: 'rw' }, ...kernelBinds],
       useCcache,
       ...(onLine ? { onLine } : {}),
     });
@@ -98,17 +109,17 @@ export async function buildSelftests(
     '-C',
     treeDir,
     `OUTPUT=${out}`,
-    `KDIR=${target.buildDir}`,
+    `KDIR=${kernel.buildDir}`,
     `CLANG=${clang}`,
     `CC=${useCcache ? `ccache ${cc}` : cc}`,
     `-j${makeJobs(ctx)}`,
   ];
   const targets = opts.targets ?? selftestTargets(opts.profile, ctx.config.suites);
-  let btf = [`VMLINUX_BTF=${vmlinuxPath(target)}`];
+  let btf = [`VMLINUX_BTF=${kernel.vmlinux}`];
   if (targets.some((t) => t !== 'test_verifier')) {
-    const header = await stableHeader(ctx, target, [...make, ...btf], inMirror);
+    const header = await stableHeader(ctx, target, kernel.vmlinux, [...make, ...btf], inMirror);
     if (header) btf = [`VMLINUX_BTF=${header}`, `VMLINUX_H=${header}`];
-    dropStaleTestmod(target);
+    dropStaleTestmod(target, kernel.vmlinux);
   }
   const logPath = join(opts.logDir, 'selftests.log');
   const run = await inMirror(

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import type { AppContext } from '../../context.js';
 import type { RunResult } from '../../exec/run.js';
-import { type BuildTarget, selftestsDir, vmlinuxPath } from './target.js';
+import { type BuildTarget, selftestsDir } from './target.js';
 
 /** Runs argv in the selftests' sandbox, its output to logName in the run's log dir. */
 export type SandboxStep = (
@@ -28,6 +28,7 @@ export type SandboxStep = (
 export async function stableHeader(
   ctx: AppContext,
   target: BuildTarget,
+  vmlinux: string,
   make: string[],
   run: SandboxStep,
 ): Promise<string | undefined> {
@@ -46,7 +47,7 @@ export async function stableHeader(
     '-c',
     'exec "$0" btf dump file "$1" format c > "$2"',
     bpftool,
-    vmlinuxPath(target),
+    vmlinux,
     fresh,
   ]);
   if (dump.exitCode !== 0) {
@@ -88,9 +89,8 @@ function canonical(dump: string): string {
  * relink: a module older than vmlinux is removed so the Makefile's rule rebuilds it
  * (its objects stay; kbuild only relinks and re-encodes the module's BTF).
  */
-export function dropStaleTestmod(target: BuildTarget): void {
+export function dropStaleTestmod(target: BuildTarget, vmlinux: string): void {
   const ko = join(selftestsDir(target), 'bpf_testmod.ko');
-  const vmlinux = vmlinuxPath(target);
   if (!existsSync(ko) || !existsSync(vmlinux)) return;
   if (statSync(ko).mtimeMs <= statSync(vmlinux).mtimeMs) rmSync(ko);
 }

@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadBlacklist } from '../../../src/blacklist/load.js';
+import { listsForSuite, listsKey } from '../../../src/blacklist/suite-lists.js';
 import type { AppContext } from '../../../src/context.js';
 import { gitEnv } from '../../../src/exec/git.js';
 import { runCommand } from '../../../src/exec/run.js';
 import { acquireLane, type Lane, resetLane } from '../../../src/lanes/lane.js';
-import type { BootRequest, Stages } from '../../../src/pipeline/stages.js';
+import { defaultMatrixStages } from '../../../src/pipeline/matrix/default-stages.js';
+import type { BootRequest, MatrixStages, Stages } from '../../../src/pipeline/stages.js';
+import { applyDenyLists } from '../../../src/pipeline/suites/deny-results.js';
 import { suiteResult } from '../../../src/pipeline/suites/result.js';
 import { loadSeries, type StoredSeries } from '../../../src/series/store.js';
 import { treeTip } from '../../../src/trees/fetch.js';
@@ -39,7 +43,28 @@ export interface LabHost {
   attempts: Map<string, number>;
   /** Boots through this instead of running the suites on the host (the real VM). */
   vm?: (ctx: AppContext, req: BootRequest, kernel: LabKernel) => Promise<BootResult>;
+  /** Selftests builds for older kernels, and boots of them. */
+  olderBuilds: number;
+  olderBoots: number;
+  /** bpfci's blacklists/ for the lab (older kernels' lists in matrix/<name>/). */
+  blacklists?: string;
 }
+
+/**
+ * A lab older kernel (the "image" file): what it fails whatever the series does, and
+ * whether it boots.
+ */
+export interface LabOlderKernel {
+  fails?: string[];
+  boots?: boolean;
+}
+
+/**
+ * Where a lab series says how its tests do on older kernels: tests.json's outcomes,
+ * overridden by this file of the tree (userspace, so a change to it runs the matrix).
+ * A `BROKEN` file beside it breaks the selftests build for older kernels.
+ */
+export const LAB_OLDER = 'tools/testing/selftests/bpf/older.json';
 
 /** What the lab "kernel" built from the tree's tests.json says. */
 export interface LabKernel {
@@ -92,7 +117,11 @@ export function labStages(host: LabHost): Stages<StoredSeries, Lane> {
         selftestsDir: lane.worktree,
       };
     },
-    bootAndTest: (ctx, req) => labBoot(ctx, req, host),
+    bootAndTest: (ctx, req) =>
+      existsSync(join(req.selftestsDir, 'lab-older.json'))
+        ? labOlderBoot(ctx, req, host)
+        : labBoot(ctx, req, host),
+    matrix: labMatrix(host),
     identity: async (_ctx, lane) => ({
       configHash: createHash('sha256')
         .update(readFileSync(join(lane.worktree, 'Makefile')))
@@ -102,6 +131,96 @@ export function labStages(host: LabHost): Stages<StoredSeries, Lane> {
       lists: [],
     }),
   };
+}
+
+/** The matrix on the lab: the real diff and lists; "selftests" are the tree's outcomes. */
+function labMatrix(host: LabHost): MatrixStages<Lane> {
+  return {
+    touched: defaultMatrixStages.touched,
+    prepare: async (_ctx, k) => ({
+      name: k.name,
+      image: k.image as string,
+      release: '5.15.0-lab',
+      vmlinux: k.image as string,
+      moduleBuildDir: k.moduleBuildDir as string,
+      identity: createHash('sha256')
+        .update(readFileSync(k.image as string))
+        .digest('hex'),
+    }),
+    lists: async (ctx, _lane, _applied, kernel) => {
+      const lists = await loadBlacklist({
+        dir: host.blacklists ?? join(ctx.stateDir, 'no-blacklists'),
+        arch: 'x86_64',
+        kernelRelease: kernel.release,
+        olderKernel: kernel.name,
+      });
+      return { denylist: listsKey(lists.entries), lists: lists.entries };
+    },
+    build: async (_ctx, lane, kernel, opts) => {
+      host.olderBuilds += 1;
+      const dir = join(lane.buildDir, 'matrix', kernel.name);
+      mkdirSync(dir, { recursive: true });
+      const older = join(lane.worktree, LAB_OLDER);
+      const broken = existsSync(join(lane.worktree, LAB_OLDER, '..', 'BROKEN'));
+      const tree = JSON.parse(readFileSync(join(lane.worktree, 'tests.json'), 'utf8')) as LabKernel;
+      const overrides = existsSync(older) ? JSON.parse(readFileSync(older, 'utf8')).tests : {};
+      writeFileSync(join(dir, 'lab-older.json'), JSON.stringify({ ...tree.tests, ...overrides }));
+      const result: BuildResult = {
+        status: broken ? 'fail' : 'pass',
+        target: 'selftests',
+        durationMs: 1,
+        warnings: 0,
+        newWarnings: [],
+        compiled: 1,
+        logPath: join(opts.logDir, 'selftests.log'),
+        ...(broken ? { firstError: { message: 'BROKEN: error', context: 'BROKEN: error' } } : {}),
+      };
+      return { result, selftestsDir: dir };
+    },
+  };
+}
+
+/**
+ * A boot of a lab older kernel: the series' outcomes built for it, failing what the
+ * kernel itself fails; the stand-in suite runs them and its output is parsed for real,
+ * with the deny lists applied after the run as for suites that cannot filter by name.
+ */
+async function labOlderBoot(ctx: AppContext, req: BootRequest, host: LabHost): Promise<BootResult> {
+  host.olderBoots += 1;
+  const kernel = JSON.parse(readFileSync(req.kernelImage, 'utf8')) as LabOlderKernel;
+  const base = { kernel: req.kernelImage, accel: 'tcg' as const, crashes: [], durationMs: 0 };
+  if (kernel.boots === false)
+    return { ...base, suites: [], status: 'no-boot', reason: 'no GUEST-READY on the console' };
+  const built = JSON.parse(readFileSync(join(req.selftestsDir, 'lab-older.json'), 'utf8'));
+  const tests: Record<string, 'pass' | 'fail'> = { ...built };
+  for (const name of kernel.fails ?? []) tests[name] = 'fail';
+  const results = [];
+  for (const suite of req.suites) {
+    const only = req.only?.[suite.name];
+    const args = Object.entries(tests)
+      .filter(([name]) => !only || only.includes(name))
+      .map(([name, outcome]) => `${name}=${outcome}`);
+    const r = await runCommand([...(suite.argv ?? []), ...args], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    });
+    const result = suiteResult({
+      suite,
+      output: `${r.stdoutTail}${r.stderrTail}`,
+      exitCode: r.exitCode,
+      timedOut: false,
+      durationMs: r.durationMs,
+      only,
+    });
+    const denied = applyDenyLists(
+      'command',
+      result.tests,
+      listsForSuite(req.lists, suite),
+      undefined,
+      true,
+    );
+    results.push({ ...result, tests: denied.tests, denied: denied.denied });
+  }
+  return { ...base, suites: results, status: 'ok' };
 }
 
 async function amSeries(ctx: AppContext, lane: Lane, series: StoredSeries): Promise<ApplyResult> {

@@ -1,6 +1,6 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Config } from '../../../src/config/schema.js';
 import type { AppContext } from '../../../src/context.js';
 import { openDatabase } from '../../../src/db/open.js';
@@ -14,7 +14,7 @@ import {
   seriesMails,
   type TreeTests,
 } from './lab-repo.js';
-import { type LabHost, type LabScript, labStages } from './lab-stages.js';
+import { type LabHost, type LabOlderKernel, type LabScript, labStages } from './lab-stages.js';
 
 export const STANDIN = new URL('./standin-suite.sh', import.meta.url).pathname;
 
@@ -30,6 +30,10 @@ export interface LabOptions {
   vm?: LabHost['vm'];
   /** Config sections merged over the lab's (vm timeouts for real boots). */
   config?: Record<string, unknown>;
+  /** Older kernels of the matrix, by name: what each fails on its own. */
+  older?: Record<string, LabOlderKernel>;
+  /** The lab's blacklists/ (older kernels' lists under matrix/<name>/). */
+  blacklists?: Record<string, string>;
 }
 
 export interface Lab {
@@ -49,6 +53,16 @@ export function createLab(opts: LabOptions): Lab {
   chmodSync(root, 0o755);
   const repo = createLabRepo(root, opts.tests, opts.baseDoesNotBoot ? { boots: false } : {});
   const stateDir = join(root, 'state');
+  const kernels = Object.entries(opts.older ?? {}).map(([name, kernel]) => {
+    const image = join(root, `older-${name}.json`);
+    writeFileSync(image, JSON.stringify(kernel));
+    return { name, image, moduleBuildDir: root };
+  });
+  const blacklists = join(root, 'blacklists');
+  for (const [path, text] of Object.entries(opts.blacklists ?? {})) {
+    mkdirSync(dirname(join(blacklists, path)), { recursive: true });
+    writeFileSync(join(blacklists, path), text);
+  }
   const config = Config.parse({
     version: 1,
     state: { dir: stateDir },
@@ -63,6 +77,7 @@ export function createLab(opts: LabOptions): Lab {
       },
     ],
     judge: { infraRetries: 2, infraBackoffSeconds: 0, ...opts.judge },
+    matrix: { kernels },
     ...opts.config,
   });
   const ctx: AppContext = {
@@ -81,6 +96,9 @@ export function createLab(opts: LabOptions): Lab {
     suiteRuns: 0,
     attempts: new Map(),
     vm: opts.vm,
+    olderBuilds: 0,
+    olderBoots: 0,
+    blacklists,
   };
   const stages = labStages(host);
   return {

@@ -55,6 +55,7 @@ function session(): { s: LaneSession; asked: BootRequest[] } {
     retry: { retries: 0, backoffMs: 0 },
     slot: (_k: string, fn: () => Promise<unknown>) => fn(),
     at: 3,
+    older: [],
   } as unknown as LaneSession;
   return { s, asked };
 }
