@@ -11,6 +11,8 @@ packages=(
   clang llvm lld python3-docutils rsync cpio kmod xz-utils linux-source-6.1 git
   # sandbox, VM and the guest's userspace
   bubblewrap qemu-system-x86 busybox-static linux-image-amd64
+  # the older-kernel matrix: bpf_testmod is built against the stock kernel's headers
+  linux-headers-amd64
   iputils-ping ethtool keyutils iptables iproute2
   # real mail servers for the tests
   public-inbox dovecot-imapd

@@ -1,8 +1,10 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BLACKLIST_DIR } from '../blacklist/ancestry.js';
 import { validateBlacklistDir } from '../blacklist/load.js';
 import { configPath, loadConfig } from '../config/load.js';
 import { EXIT } from '../errors.js';
+import { checkMatrix } from '../pipeline/matrix/check.js';
 import { action } from './common.js';
 
 export function registerCheckConfig(program: Command): void {
@@ -14,9 +16,12 @@ export function registerCheckConfig(program: Command): void {
     .action(
       action((file: string | undefined, flags: { blacklists?: string }) => {
         const path = file ?? configPath(program.opts<{ config?: string }>().config);
-        loadConfig(path);
-        process.stdout.write(`${path}: ok\n`);
+        const config = loadConfig(path);
         const lists = flags.blacklists ?? BLACKLIST_DIR;
+        const matrix = checkMatrix(config, resolve(config.state.dir), lists);
+        for (const p of matrix) process.stderr.write(`${p.level}: ${p.where}: ${p.message}\n`);
+        if (matrix.some((p) => p.level === 'error')) return EXIT.usage;
+        process.stdout.write(`${path}: ok\n`);
         const problems = validateBlacklistDir(lists);
         for (const p of problems) process.stderr.write(`${p.source}:${p.line}: ${p.message}\n`);
         if (problems.length) return EXIT.usage;

@@ -29,7 +29,7 @@ export interface AcquireOptions {
   waitMs?: number;
 }
 
-export function laneDirs(ctx: AppContext, tree: string) {
+export function laneDirs(ctx: Pick<AppContext, 'config' | 'stateDir'>, tree: string) {
   const root = join(ctx.stateDir, 'lanes', tree);
   return {
     worktree: join(root, 'src'),

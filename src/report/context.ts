@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { matrixSuites } from '../config/sections/matrix.js';
 import type { Verdict } from '../verdict/verdict.js';
 import { reportMessageId } from './message-id.js';
 import { cleanAddress, cleanMessageId, formatAddress, replySubject } from './sanitize.js';
@@ -40,6 +41,8 @@ export interface ReportContext {
   arch: string;
   contextPrefix: string;
   suites: string[];
+  /** The suites older kernels of the matrix run (their check contexts). */
+  olderSuites: string[];
   archiveUrl?: string;
   reply: ReplyTarget | null;
   /** Absent when email is not configured or there is no valid message to reply to. */
@@ -70,6 +73,7 @@ export function buildReportContext(config: Config, input: ReportInput, now: Date
     ...(input.retest ? { retest: input.retest } : {}),
     contextPrefix: config.report.checks.contextPrefix,
     suites: config.suites.map((s) => s.name),
+    olderSuites: matrixSuites(config.matrix, config.suites).map((s) => s.name),
     archiveUrl: mail?.archiveUrl,
     reply,
     email:

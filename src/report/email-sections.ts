@@ -1,5 +1,6 @@
 import type { JudgedFailure } from '../verdict/failures.js';
 import { guiltyIndex, type ReportContext } from './context.js';
+import { suiteLabel } from './older-kernels.js';
 import { count, isKernelFailure } from './stages.js';
 import { excerpt, oneLine, WIDTH, wrap } from './text.js';
 
@@ -84,7 +85,8 @@ export function newFailuresSection(ctx: ReportContext): Lines {
   const out = wrap(
     `${count(fresh.length, 'test')} fail${one ? 's' : ''} with this series applied. ${one ? 'It passes' : 'They pass'} ${base}${again}.`,
   );
-  out.push('', ...wrap(`First new failure: ${first.suite}: ${oneLine(first.name, 200)}`));
+  const where = suiteLabel(first.suite);
+  out.push('', ...wrap(`First new failure: ${where}: ${oneLine(first.name, 200)}`));
   if (first.guiltyPatch) out.push(...wrap(`Introduced by ${patchLabel(ctx, first.guiltyPatch)}`));
   if (first.excerpt) out.push('', ...excerpt(first.excerpt, FAILURE_LINES));
   if (rest.length) out.push('', 'Other new failures:', ...failureList(rest, () => ''));
@@ -150,7 +152,7 @@ export function versionDiffSection(ctx: ReportContext): Lines {
 function failureList(failures: JudgedFailure[], note: (f: JudgedFailure) => string): Lines {
   const shown = failures
     .slice(0, LIST_MAX)
-    .map((f) => `  ${oneLine(`${f.suite}: ${f.name}${note(f)}`, WIDTH - 2)}`);
+    .map((f) => `  ${oneLine(`${suiteLabel(f.suite)}: ${f.name}${note(f)}`, WIDTH - 2)}`);
   if (failures.length > LIST_MAX)
     shown.push(`  ... and ${failures.length - LIST_MAX} more on the run page`);
   return shown;

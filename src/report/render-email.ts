@@ -10,6 +10,7 @@ import {
   notCausedSection,
   versionDiffSection,
 } from './email-sections.js';
+import { olderKernelRows } from './older-kernels.js';
 import { retrySentence } from './retry-text.js';
 import { stageLines } from './stages.js';
 import { field, oneLine, WIDTH, wrap } from './text.js';
@@ -134,7 +135,9 @@ function testedPatches(ctx: ReportContext): string[] {
 }
 
 function results(ctx: ReportContext): string[] {
-  const rows = stageLines(ctx).flatMap((l) =>
+  const lines = stageLines(ctx);
+  const own = lines.filter((l) => !l.kernel);
+  const rows = [...own, ...olderKernelRows(lines)].flatMap((l) =>
     wrap(
       l.summary,
       WIDTH,

@@ -1,8 +1,10 @@
 import type { JudgedFailure } from '../verdict/failures.js';
 import type { BootResult, BuildResult } from '../verdict/stages.js';
 import { BOOT_TEST, KERNEL_SUITE } from '../verdict/suites.js';
+import type { SuiteResult } from '../verdict/tests.js';
 import type { Verdict } from '../verdict/verdict.js';
 import { guiltyIndex, type ReportContext } from './context.js';
+import { olderKernelLines } from './older-kernels.js';
 import type { CheckState } from './types.js';
 
 /** The outcome of one stage or suite: one Patchwork context and one line of the mail. */
@@ -13,6 +15,8 @@ export interface StageLine {
   label: string;
   state: Exclude<CheckState, 'pending'>;
   summary: string;
+  /** An older kernel's line (older-kernels.ts): the mail shows one row per kernel. */
+  kernel?: string;
 }
 
 /** Patchwork accepts only slugs; same rule as KPD's slugify_check_context. */
@@ -66,47 +70,44 @@ export function stageLines(ctx: ReportContext): StageLine[] {
   for (const suite of names) {
     const result = ran.find((s) => s.suite === suite);
     const context = suiteContext(ctx, suite);
-    if (!result) {
-      lines.push({ context, label: suite, ...notRun(v, blocked) });
-      continue;
-    }
-    const failures = v.failures.filter((f) => f.suite === suite && f.class !== 'fixed');
-    const newOnes = failures.filter((f) => f.class === 'new');
-    const passed = result.tests.filter((t) => t.status === 'pass').length;
-    const skipped = result.tests.filter((t) => t.status === 'skip').length;
-    if (newOnes.length > 0) {
-      lines.push({
-        context,
-        label: suite,
-        state: 'fail',
-        summary: `${count(newOnes.length, 'new failure')}: ${names3(newOnes)}`,
-      });
-    } else if (result.outcome === 'infra') {
-      lines.push({
-        context,
-        label: suite,
-        state: 'warning',
-        summary: `infrastructure: ${result.infraReason ?? 'runner failed'}`,
-      });
-    } else if (failures.length > 0) {
-      lines.push({
-        context,
-        label: suite,
-        state: 'warning',
-        summary: `${classCounts(failures)}, none caused by this series`,
-      });
-    } else if (v.growth?.some((g) => g.suite === suite)) {
-      lines.push({ context, label: suite, state: 'warning', summary: growthSummary(v, suite) });
-    } else {
-      lines.push({
-        context,
-        label: suite,
-        state: 'success',
-        summary: `${passed} passed, ${skipped} skipped`,
-      });
-    }
+    lines.push({
+      context,
+      label: suite,
+      ...(result ? suiteState(v, suite, result) : notRun(v, blocked)),
+    });
   }
-  return lines;
+  return [...lines, ...olderKernelLines(ctx)];
+}
+
+/**
+ * One suite's line: a new failure fails it; failures none of which the series caused,
+ * an infrastructure run or verifier growth warn. `qualified` is the suite's name in
+ * the failures (test_progs@debian-6.1 on an older kernel).
+ */
+export function suiteState(
+  v: Verdict,
+  qualified: string,
+  result: SuiteResult,
+): Pick<StageLine, 'state' | 'summary'> {
+  const failures = v.failures.filter((f) => f.suite === qualified && f.class !== 'fixed');
+  const newOnes = failures.filter((f) => f.class === 'new');
+  const passed = result.tests.filter((t) => t.status === 'pass').length;
+  const skipped = result.tests.filter((t) => t.status === 'skip').length;
+  if (newOnes.length > 0)
+    return {
+      state: 'fail',
+      summary: `${count(newOnes.length, 'new failure')}: ${names3(newOnes)}`,
+    };
+  if (result.outcome === 'infra')
+    return {
+      state: 'warning',
+      summary: `infrastructure: ${result.infraReason ?? 'runner failed'}`,
+    };
+  if (failures.length > 0)
+    return { state: 'warning', summary: `${classCounts(failures)}, none caused by this series` };
+  if (v.growth?.some((g) => g.suite === qualified))
+    return { state: 'warning', summary: growthSummary(v, qualified) };
+  return { state: 'success', summary: `${passed} passed, ${skipped} skipped` };
 }
 
 function applyState(ctx: ReportContext): Pick<StageLine, 'state' | 'summary'> {
@@ -184,7 +185,7 @@ export function isKernelFailure(f: JudgedFailure): boolean {
 }
 
 /** A stage that did not run: failed earlier (warning, the fail is elsewhere) or infra. */
-function notRun(v: Verdict, why: string): Pick<StageLine, 'state' | 'summary'> {
+export function notRun(v: Verdict, why: string): Pick<StageLine, 'state' | 'summary'> {
   return {
     state: 'warning',
     summary: `not run: ${v.verdict === 'infra' ? 'infrastructure problem' : why}`,

@@ -29,6 +29,11 @@ export interface DeniedTest {
   source: string;
   reason?: string;
   link?: string;
+  /**
+   * It ran and passed (suites filtered after the run): the entry may be stale, and the
+   * run page says so, so that lists can be pruned. test_progs never runs its denied tests.
+   */
+  passed?: boolean;
 }
 
 export interface SuiteResult {

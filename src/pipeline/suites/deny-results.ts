@@ -47,7 +47,7 @@ export function applyDenyLists(
     const e = lists.deny.find((d) => globMatch(t.name, d.pattern));
     if (!e) return allowed(t);
     used.add(e);
-    out.denied.push(deniedBy(e, t.name));
+    out.denied.push({ ...deniedBy(e, t.name), ...(t.status === 'pass' ? { passed: true } : {}) });
     if (t.status === 'fail') out.deniedFailure = true;
     return false;
   });

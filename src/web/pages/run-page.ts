@@ -1,9 +1,10 @@
 import { shellWord } from '../../report/render-email.js';
-import type { SuiteResult } from '../../verdict/tests.js';
 import type { Verdict } from '../../verdict/verdict.js';
 import type { RunView, TestRow } from '../data/run.js';
 import { type Html, html, query } from '../html.js';
 import { page, seconds, verdictBadge } from '../layout.js';
+import { matrixSection } from './matrix-section.js';
+import { growthNotes, listNotes } from './suite-notes.js';
 
 function stageRows(v: Verdict | undefined): Html[] {
   if (!v) return [];
@@ -38,35 +39,6 @@ function stageRows(v: Verdict | undefined): Html[] {
     <td>${v.summary}${v.baselineRunId ? html`<br>baseline run ${v.baselineRunId}` : ''} · ${v.extraRuns} extra runs
     ${v.guiltyPatch ? html`<br>guilty patch: ${v.guiltyPatch}` : ''}</td></tr>`);
   return rows;
-}
-
-/**
- * What the deny lists removed (with the entry's reason and link, as text: a series can
- * write its tree's DENYLIST), the tests a missing guest tool stopped, and stale entries.
- */
-export function listNotes(s: SuiteResult): Html[] {
-  const out: Html[] = [];
-  for (const d of s.denied ?? []) {
-    out.push(html`<br><span class="muted">denied</span> <code>${d.name}</code> by <code>${d.pattern}</code>
-      (${d.source})${d.reason ? html`: ${d.reason}` : ''}${d.link ? html` · ${d.link}` : ''}`);
-  }
-  for (const t of s.infraTests ?? []) {
-    out.push(
-      html`<br><span class="c-infra">infrastructure</span> <code>${t.name}</code>: ${t.reason}`,
-    );
-  }
-  for (const w of s.warnings ?? []) out.push(html`<br><span class="c-infra">warning</span> ${w}`);
-  return out;
-}
-
-/** veristat programs the verifier works harder on with the series: warned, not failed. */
-export function growthNotes(v: Verdict, suite: string): Html[] {
-  return (v.growth ?? [])
-    .filter((g) => g.suite === suite)
-    .map(
-      (g) => html`<br><span class="c-infra">grew</span> <code>${g.name}</code> ${g.metric}
-        ${g.base} → ${g.series} (+${g.percent}%)`,
-    );
 }
 
 function testTable(tests: TestRow[], all: boolean, jobId: number): Html {
@@ -106,6 +78,7 @@ export function runPage(view: RunView, all: boolean): Html {
     <h2>Stages</h2>
     <table><thead><tr><th>stage</th><th>result</th><th>time</th><th>detail</th></tr></thead>
     <tbody>${stageRows(verdict)}</tbody></table>
+    ${matrixSection(verdict)}
     <h2>Tests</h2>${testTable(view.tests, all, job.id)}
     <h2>Logs</h2><ul>${view.artifacts.map(
       (a, i) => html`<li><a href="/runs/${job.id}/log/${i}">${a.label}</a></li>`,

@@ -334,4 +334,59 @@ export const SCENARIOS: Record<string, Verdict> = {
     failures: [],
     extraRuns: 0,
   },
+  // libbpf patch 2 breaks a test on Debian's 6.1 only; another older kernel did not boot.
+  'older-kernel-failure': {
+    verdict: 'failure',
+    summary: '1 new failure',
+    apply: applied,
+    build: built,
+    boot: booted(),
+    failures: [
+      {
+        suite: 'test_progs@debian-6.1',
+        name: 'bpf_foo_lookup',
+        class: 'new',
+        excerpt: 'test_bpf_foo_lookup:FAIL:kfunc not found\n',
+        guiltyPatch: 2,
+      },
+      { suite: 'test_progs@debian-6.1', name: 'map_kptr', class: 'pre-existing' },
+    ],
+    guiltyPatch: 2,
+    baselineRunId: 7,
+    extraRuns: 3,
+    extraRunsDetail: { seriesReruns: 2, baseReruns: 0, bisect: 1 },
+    matrix: {
+      ran: true,
+      reason: 'the series changes tools/lib/bpf/libbpf.c and 1 more',
+      kernels: [
+        {
+          name: 'debian-6.1',
+          release: '6.1.0-57-amd64',
+          status: 'tested',
+          boot: booted(['bpf_foo_lookup', 'map_kptr']),
+        },
+        {
+          name: 'stable-5.15',
+          status: 'infra',
+          reason: 'the base on it could not be tested: no GUEST-READY on the console',
+        },
+      ],
+    },
+  },
+  'older-kernel-skipped': {
+    verdict: 'success',
+    summary: 'no new failures',
+    apply: applied,
+    build: built,
+    boot: booted(),
+    failures: [],
+    baselineRunId: 7,
+    extraRuns: 0,
+    matrix: {
+      ran: false,
+      reason:
+        'the series changes nothing under tools/lib/bpf/, tools/bpf/, tools/testing/selftests/bpf/',
+      kernels: [],
+    },
+  },
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { html } from '../../../src/web/html.js';
-import { growthNotes, listNotes } from '../../../src/web/pages/run-page.js';
+import { growthNotes, listNotes } from '../../../src/web/pages/suite-notes.js';
 
 describe('run page: what the lists did', () => {
   it('shows denied tests with reason and link, tool infrastructure and warnings, escaped', () => {
