@@ -2,6 +2,7 @@
 import { benchBoot } from './boot.js';
 import { benchBuild } from './build.js';
 import { benchJudge } from './judge.js';
+import { benchMatrix } from './matrix.js';
 import { benchPoll } from './poll.js';
 import { benchRss } from './rss.js';
 import { type BenchSection, formatSection } from './section.js';
@@ -20,6 +21,7 @@ const sections: [string, () => Promise<BenchSection>][] = [
   ['boot', benchBoot],
   ['judge', benchJudge],
   ['selftests', benchSelftests],
+  ['matrix', benchMatrix],
 ];
 
 const only = process.argv.slice(2);

@@ -6,7 +6,6 @@ import { runOnce } from '../daemon/once.js';
 import { createSqliteQueue } from '../daemon/sqlite-queue.js';
 import { realDeps } from '../daemon/wiring.js';
 import { EXIT } from '../errors.js';
-import { checkMatrixRefs } from '../pipeline/matrix/check.js';
 import { startWebServer, type WebServer } from '../web/server.js';
 import { action, printJson } from './common.js';
 
@@ -26,7 +25,6 @@ export function registerRun(program: Command): void {
         const ctx = openContext(program.opts());
         const dryRun = flags.dryRun ?? false;
         try {
-          await checkMatrixRefs(ctx);
           const deps = await realDeps(ctx);
           const queue = createSqliteQueue(ctx.db);
           if (flags.once) {

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { AppContext } from '../context.js';
 import { BotError } from '../errors.js';
 import { defaultStages } from '../pipeline/default-stages.js';
+import { checkMatrixRefs } from '../pipeline/matrix/check.js';
 import type { Stages } from '../pipeline/stages.js';
 import { deliverOutbox } from '../report/deliver.js';
 import { enqueuePending, enqueueReports } from '../report/enqueue.js';
@@ -49,6 +50,8 @@ export async function realDeps(
     sources?: Sources;
   } = {},
 ): Promise<DaemonDeps> {
+  // A ref of the matrix that exists nowhere is a config error now, not a failed job later.
+  await checkMatrixRefs(ctx);
   const runJob = (await testPipeline(ctx)) ?? runnerJob(parts.stages ?? defaultStages);
   const url = (job: Job): string => runPageUrl(ctx.config.report.baseUrl, job.id);
   // Closes the crash-after-send window: is the report's Message-ID on the list already?

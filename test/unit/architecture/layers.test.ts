@@ -21,9 +21,13 @@ const WHY_VERDICT =
   'that import nothing outside src/verdict/, so anything may read a verdict without ' +
   'pulling in config, I/O or a stage (see DESIGN.md, dependency rules)';
 
-/** CLI commands that run a stage, and their own helpers: the only CLI files that may. */
+/**
+ * CLI commands that run a stage, and their own helpers: the only CLI files that may.
+ * check-config reads the matrix's kernel images and module dirs as the stage does.
+ */
 const STAGE_COMMANDS = [
   'cli/apply.ts',
+  'cli/check-config.ts',
   'cli/build.ts',
   'cli/progress.ts',
   'cli/boot.ts',
