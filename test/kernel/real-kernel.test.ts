@@ -4,6 +4,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/db/open.js';
 import { cacheRoot, prepareKernelTree } from '../../src/pipeline/build/base-tree.js';
+import { onOlderKernel } from '../../src/verdict/suites.js';
 import type { Verdict } from '../../src/verdict/verdict.js';
 import { compiledBeyondRelink } from '../helpers/build-tree.js';
 import {
@@ -14,6 +15,7 @@ import {
   spawnCli,
 } from '../helpers/daemon-cli.js';
 import { until } from '../helpers/daemon-deps.js';
+import { DEBIAN_ONLY, debianOlderKernel } from '../helpers/debian-kernel.js';
 import { type Dovecot, imapSource, startDovecot } from '../helpers/dovecot.js';
 import { KERNEL_SERIES_DIR } from '../helpers/kernel-series.js';
 import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
@@ -74,6 +76,13 @@ const BROKEN = [
   ['test_progs', 'global_data'],
   ['test_verifier', 'add+sub+mul [p]'],
 ].filter(([suite]) => SUITES.some((s) => s.name === suite));
+/** Debian's stock kernel as the older kernel of the battery tier's matrix. */
+const DEBIAN = debianOlderKernel('debian-6.1');
+const ON_DEBIAN = onOlderKernel('test_progs', DEBIAN.name);
+/** patch 2 breaks global_data on every kernel: on Debian's too, blamed there as well. */
+const BROKEN_EVERYWHERE: string[][] = BATTERY_TIER
+  ? [...BROKEN, [ON_DEBIAN, 'global_data']]
+  : BROKEN;
 let pi: PublicInbox;
 let pw: PatchworkFake;
 let dc: Dovecot;
@@ -105,6 +114,9 @@ beforeAll(async () => {
     // A suite here takes under a minute; a stalled guest costs 5 minutes, not 15.
     vm: { cpus: 2, memoryMb: 2048, suiteTimeoutSeconds: 300 },
     suites: SUITES,
+    // The older-kernel matrix on Debian's stock kernel, test_progs only (the costly part
+    // under TCG is the boot, not the suite).
+    ...(BATTERY_TIER ? { matrix: { kernels: [DEBIAN], suites: ['test_progs'] } } : {}),
     judge: { reruns: 1 },
     report: mailEveryVerdict(smtp.port),
     daemon: { minFreeDiskGb: 0, shutdownGraceSeconds: 2 },
@@ -127,13 +139,15 @@ type SeriesName = 'good' | 'bad' | 'good-v2';
 
 /**
  * The series' mails as the list would carry them (without git's mbox From_ line).
- * `good-v2` is the good series re-rolled: new Message-IDs, `v2` in the subjects.
+ * `good-v2` is the good series re-rolled without its selftests patch, as a reviewer may
+ * ask: new Message-IDs, `v2` in the subjects, a kernel-only series.
  */
 function mails(name: SeriesName): Buffer[] {
   const dir = join(KERNEL_SERIES_DIR, name === 'good-v2' ? 'good' : name);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.patch'))
     .sort()
+    .slice(0, name === 'good-v2' ? 2 : undefined)
     .map((f) => {
       let text = readFileSync(join(dir, f), 'utf8').replace(/^From [0-9a-f]{40} .*\n/, '');
       // Without its base-commit: trailer the series goes on the tier branch's head.
@@ -144,7 +158,7 @@ function mails(name: SeriesName): Buffer[] {
           .replace(/^(Message-Id|In-Reply-To|References):(.*)$/gim, (line) =>
             line.replace(/<([^>]+)>/g, '<v2.$1>'),
           )
-          .replace(/^Subject: \[PATCH bpf-next/m, 'Subject: [PATCH bpf-next v2');
+          .replace(/^Subject: \[PATCH bpf-next (\d)\/2\]/m, 'Subject: [PATCH bpf-next v2 $1/1]');
         text = rerolled + text.slice(head.length);
       }
       return Buffer.from(text);
@@ -192,6 +206,21 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
       expect(progs?.denied?.map((d) => d.name)).toEqual(['get_stack_raw_tp']);
       expect(progs?.denied?.[0]?.source).toMatch(/\/tools\/testing\/selftests\/bpf\/DENYLIST:\d+$/);
       expect(progs?.tests.map((t) => t.name)).not.toContain('get_stack_raw_tp');
+      // A series with a selftests change runs on Debian's kernel too, with that kernel's
+      // own list: what it cannot pass is denied there, and the series still passes.
+      expect(goodVerdict.matrix?.ran).toBe(true);
+      const [debian] = goodVerdict.matrix?.kernels ?? [];
+      expect(debian).toMatchObject({ name: DEBIAN.name, status: 'tested' });
+      expect(debian?.release).toMatch(/^6\.1\.0-\d+-amd64$/);
+      const onDebian = debian?.boot?.suites.find((r) => r.suite === 'test_progs');
+      expect(onDebian?.tests.filter((t) => t.status === 'pass').length).toBeGreaterThan(3);
+      expect(onDebian?.denied?.map((d) => [d.name, d.source.replace(/:\d+$/, '')])).toEqual(
+        expect.arrayContaining([
+          ['get_stack_raw_tp', expect.stringMatching(/selftests\/bpf\/DENYLIST$/)],
+          [DEBIAN_ONLY, expect.stringMatching(/blacklists\/matrix\/debian-6\.1\/DENYLIST$/)],
+        ]),
+      );
+      expect(progs?.tests.find((t) => t.name === DEBIAN_ONLY)?.status).toBe('pass');
     }
     const finalGood = pw.checkPosts.filter(
       (p) => goodPatches.includes(p.patchId) && !p.body.includes('pending'),
@@ -209,7 +238,7 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
     expect(badVerdict.guiltyPatch).toBe(2);
     const fresh = badVerdict.failures.filter((f) => f.class === 'new');
     expect(fresh.map((f) => [f.suite, f.name, f.guiltyPatch]).sort()).toEqual(
-      BROKEN.map(([suite, name]) => [suite, name, 2]),
+      BROKEN_EVERYWHERE.map(([suite, name]) => [suite, name, 2]).sort(),
     );
     // Bisection of 3 patches costs at most ceil(log2 3) = 2 extra runs beyond the reruns.
     expect(badVerdict.extraRuns).toBeLessThanOrEqual(2 + 1 + 1);
@@ -218,8 +247,10 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
       .filter((p) => p.status === 201)
       .map((p) => ({ patchId: p.patchId, ...JSON.parse(p.body) }))
       .filter((c) => badPatches.includes(c.patchId) && c.state !== 'pending');
-    for (const [suite] of BROKEN) {
-      const checks = finalChecks.filter((c) => c.context === `bpfci-${suite}-x86_64`);
+    const contexts = BROKEN.map(([suite]) => `bpfci-${suite}-x86_64`);
+    if (BATTERY_TIER) contexts.push('bpfci-test_progs-x86_64-debian-6_1');
+    for (const context of contexts) {
+      const checks = finalChecks.filter((c) => c.context === context);
       expect(checks.map((c) => [badPatches.indexOf(c.patchId) + 1, c.state])).toEqual([
         [1, 'success'],
         [2, 'fail'],
@@ -243,11 +274,14 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
       const argv = argvOf(run.dir);
       expect(Object.keys(argv).sort(), run.dir).toEqual(BROKEN.map(([suite]) => suite));
       if (BATTERY_TIER) {
-        expect(argv.test_progs?.[0]?.slice(0, 3), run.dir).toEqual([
-          './test_progs',
-          '-a',
-          'global_data',
-        ]);
+        const onlyGlobalData = ['./test_progs', '-a', 'global_data'];
+        expect(argv.test_progs?.[0]?.slice(0, 3), run.dir).toEqual(onlyGlobalData);
+        // The probe of Debian's failure booted Debian's kernel for that test alone.
+        const debianArgv = JSON.parse(
+          readFileSync(join(run.dir, 'matrix', DEBIAN.name, 'boot', 'argv.json'), 'utf8'),
+        ) as Record<string, string[][]>;
+        expect(Object.keys(debianArgv), run.dir).toEqual(['test_progs']);
+        expect(debianArgv.test_progs?.[0]?.slice(0, 3), run.dir).toEqual(onlyGlobalData);
       }
     }
     const seriesRerun = argvOf(extraRuns[0]?.dir as string).test_verifier?.[0] ?? [];
@@ -257,8 +291,9 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
 
     // One baseline for the shared base; the bot's own replies, read back over IMAP
     // on the second run, are not series.
+    // (In the battery tier, one more: Debian's kernel's, shared the same way.)
     const baselines = db.prepare("SELECT COUNT(*) AS n FROM runs WHERE kind = 'baseline'").get();
-    expect(baselines).toEqual({ n: 1 });
+    expect(baselines).toEqual({ n: BATTERY_TIER ? 2 : 1 });
     expect(seriesIds()).toHaveLength(2);
 
     // Exactly one reply per series reached the list's mailbox, the bad one threaded
@@ -286,6 +321,10 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
       for (const [, name] of BROKEN) expect(page).toContain(name);
       expect(page).toContain('<span class="c-new">new</span>');
       expect(page).toContain('guilty patch: 2');
+      if (BATTERY_TIER) {
+        expect(page).toContain('<h2>Older kernels</h2>');
+        expect(page).toMatch(/debian-6\.1 <span class="muted">6\.1\.0-\d+-amd64<\/span>/);
+      }
     } finally {
       serve.child.kill('SIGTERM');
       await serve.exit;
@@ -308,6 +347,13 @@ describe('e2e: a real kernel series through bpfci run --once', () => {
     const v2 = seriesIds().at(-1) as number;
     expect(seriesIds()).toHaveLength(3);
     expect(verdictOf(v2).verdict, verdictOf(v2).summary).toBe('success');
+    // A kernel-only series skips the older kernels, and says why.
+    if (BATTERY_TIER)
+      expect(verdictOf(v2).matrix).toEqual({
+        ran: false,
+        reason: expect.stringMatching(/^the series changes nothing under tools\/lib\/bpf\//),
+        kernels: [],
+      });
   });
 
   it('bpfci build <series id> on the warm lane recompiles only what the series touched', async () => {
