@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/db/open.js';
 import { gitEnv } from '../../src/exec/git.js';
 import { silentLogger } from '../../src/log.js';
 import { touchedObjects } from '../../src/pipeline/build/log-parse.js';
-import type { BuildProfile, BuildTarget } from '../../src/pipeline/build/target.js';
+import type { BuildTarget } from '../../src/pipeline/build/target.js';
 
 const FAKE = new URL('../fixtures/build/fake-kernel/', import.meta.url).pathname;
 
@@ -59,21 +59,6 @@ export function fakeLane(): FakeLane {
     checkout(sha) {
       gitIn(srcDir, 'checkout', '-q', '--detach', sha);
     },
-  };
-}
-
-/**
- * The scratch lane on the real 6.1 tree under the cache, shared by the tests that
- * build it. Laid out like a lane (<root>/src, <root>/build/<profile>): ccache hashes
- * paths relative to the root, so the kernel e2e's lane reuses these objects, and
- * the tests that follow one another reuse the build dir itself.
- */
-export function realTreeTarget(cache: string, profile: BuildProfile = 'minimal'): BuildTarget {
-  const root = join(cache, 'buildtest');
-  return {
-    srcDir: join(root, 'src'),
-    buildDir: join(root, 'build', profile),
-    ccacheDir: join(cache, 'ccache'),
   };
 }
 
