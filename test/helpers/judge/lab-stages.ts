@@ -119,7 +119,7 @@ export function labStages(host: LabHost): Stages<StoredSeries, Lane> {
     },
     bootAndTest: (ctx, req) =>
       existsSync(join(req.selftestsDir, 'lab-older.json'))
-        ? labOlderBoot(ctx, req, host)
+        ? labOlderBoot(req, host)
         : labBoot(ctx, req, host),
     matrix: labMatrix(host),
     identity: async (_ctx, lane) => ({
@@ -185,7 +185,7 @@ function labMatrix(host: LabHost): MatrixStages<Lane> {
  * kernel itself fails; the stand-in suite runs them and its output is parsed for real,
  * with the deny lists applied after the run as for suites that cannot filter by name.
  */
-async function labOlderBoot(ctx: AppContext, req: BootRequest, host: LabHost): Promise<BootResult> {
+async function labOlderBoot(req: BootRequest, host: LabHost): Promise<BootResult> {
   host.olderBoots += 1;
   const kernel = JSON.parse(readFileSync(req.kernelImage, 'utf8')) as LabOlderKernel;
   const base = { kernel: req.kernelImage, accel: 'tcg' as const, crashes: [], durationMs: 0 };
