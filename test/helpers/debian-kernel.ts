@@ -22,4 +22,4 @@ export function debianOlderKernel(name: string): {
  * A test_progs test of the kernel tier's subset that Debian's kernel fails and the
  * tree's selftests config passes; blacklists/matrix/debian-6.1/DENYLIST names it.
  */
-export const DEBIAN_ONLY = 'TBD';
+export const DEBIAN_ONLY = 'kprobe_multi_test';

@@ -3,11 +3,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBlacklist } from '../../../src/blacklist/load.js';
 import { listsForSuite, listsKey } from '../../../src/blacklist/suite-lists.js';
+import type { MatrixKernel } from '../../../src/config/sections/matrix.js';
 import type { AppContext } from '../../../src/context.js';
+import { BotError } from '../../../src/errors.js';
 import { gitEnv } from '../../../src/exec/git.js';
 import { runCommand } from '../../../src/exec/run.js';
 import { acquireLane, type Lane, resetLane } from '../../../src/lanes/lane.js';
 import { defaultMatrixStages } from '../../../src/pipeline/matrix/default-stages.js';
+import type { OlderKernel } from '../../../src/pipeline/matrix/kernel.js';
 import type { BootRequest, MatrixStages, Stages } from '../../../src/pipeline/stages.js';
 import { applyDenyLists } from '../../../src/pipeline/suites/deny-results.js';
 import { suiteResult } from '../../../src/pipeline/suites/result.js';
@@ -57,6 +60,8 @@ export interface LabHost {
 export interface LabOlderKernel {
   fails?: string[];
   boots?: boolean;
+  /** It cannot be made ready (no BTF in the image, say): preparing it throws this. */
+  unusable?: string;
 }
 
 /**
@@ -133,20 +138,29 @@ export function labStages(host: LabHost): Stages<StoredSeries, Lane> {
   };
 }
 
+/** A lab older kernel made ready: its "image" stands for every file of it. */
+function labKernel(k: MatrixKernel): OlderKernel {
+  return {
+    name: k.name,
+    image: k.image as string,
+    release: '5.15.0-lab',
+    vmlinux: k.image as string,
+    moduleBuildDir: k.moduleBuildDir as string,
+    identity: createHash('sha256')
+      .update(readFileSync(k.image as string))
+      .digest('hex'),
+  };
+}
+
 /** The matrix on the lab: the real diff and lists; "selftests" are the tree's outcomes. */
 function labMatrix(host: LabHost): MatrixStages<Lane> {
   return {
     touched: defaultMatrixStages.touched,
-    prepare: async (_ctx, k) => ({
-      name: k.name,
-      image: k.image as string,
-      release: '5.15.0-lab',
-      vmlinux: k.image as string,
-      moduleBuildDir: k.moduleBuildDir as string,
-      identity: createHash('sha256')
-        .update(readFileSync(k.image as string))
-        .digest('hex'),
-    }),
+    prepare: async (_ctx, k) => {
+      const lab = JSON.parse(readFileSync(k.image as string, 'utf8')) as LabOlderKernel;
+      if (lab.unusable) throw new BotError('KERNEL_UNUSABLE', lab.unusable);
+      return labKernel(k);
+    },
     lists: async (ctx, _lane, _applied, kernel) => {
       const lists = await loadBlacklist({
         dir: host.blacklists ?? join(ctx.stateDir, 'no-blacklists'),

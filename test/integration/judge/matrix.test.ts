@@ -121,6 +121,19 @@ describe('the older-kernel matrix', () => {
     expect(verdict.matrix?.kernels[0]?.reason).toMatch(/^the base on it could not be tested/);
   });
 
+  it('an older kernel that cannot be made ready is infrastructure for it alone', async () => {
+    const lab = createLab({
+      tests,
+      older: { nobtf: { unusable: 'matrix kernel nobtf: no .BTF in vmlinuz' }, 'old-5.15': {} },
+    });
+    const { verdict } = await lab.run(lab.post('one test', [selftest('one')]));
+    expect(verdict.verdict, verdict.summary).toBe('success');
+    expect(verdict.matrix?.kernels).toMatchObject([
+      { name: 'nobtf', status: 'infra', reason: 'matrix kernel nobtf: no .BTF in vmlinuz' },
+      { name: 'old-5.15', status: 'tested' },
+    ]);
+  });
+
   it('runs an older kernel baseline once for two series on one base', async () => {
     const lab = createLab({ tests, older: { 'old-5.15': {} } });
     await lab.run(lab.post('one', [selftest('one')]));

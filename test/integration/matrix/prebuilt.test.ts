@@ -87,4 +87,25 @@ describe("Debian's kernel as an older kernel", () => {
     ]);
     expect(found[0]?.message).toBe('/boot/none: kernel image not found');
   });
+
+  it('check-config warns about a version list that no tree or older kernel has', () => {
+    const lists = openTempDir('bpfci-lists-');
+    for (const v of ['6.1', '5.15']) writeFileSync(join(lists, `DENYLIST-${v}`), 'x\n');
+    const state = openTempDir('bpfci-state-');
+    // The tree's version, from its lane's checkout; Debian's, from its image.
+    execFileSync('mkdir', ['-p', join(state, 'lanes', 'bpf', 'src')]);
+    writeFileSync(join(state, 'lanes', 'bpf', 'src', 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 6\n');
+    const config = Config.parse({
+      version: 1,
+      trees: { bpf: { upstream: '/srv/bpf.git' } },
+      matrix: { kernels: [debian] },
+    });
+    expect(checkMatrix(config, state, lists)).toEqual([
+      {
+        level: 'warning',
+        where: join(lists, 'DENYLIST-5.15'),
+        message: 'no tested tree or older kernel is 5.15: this list applies nowhere',
+      },
+    ]);
+  });
 });
