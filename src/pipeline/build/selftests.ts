@@ -120,6 +120,7 @@ export async function buildSelftests(
     const header = await stableHeader(ctx, target, kernel.vmlinux, [...make, ...btf], inMirror);
     if (header) btf = [`VMLINUX_BTF=${header}`, `VMLINUX_H=${header}`];
     dropStaleTestmod(target, kernel.vmlinux);
+    if (opts.kernel) btf.push(...(await ownResolveBtfids(make, btf, out, inMirror)));
   }
   const logPath = join(opts.logDir, 'selftests.log');
   const run = await inMirror(
@@ -138,6 +139,24 @@ export async function buildSelftests(
   });
   if (targets.includes('veristat')) copyVeristatList(mirror, out);
   return result;
+}
+
+/**
+ * kbuild gives a module its BTF ids with $(objtree)/tools/bpf/resolve_btfids, which a
+ * packaged headers dir (Debian's linux-headers-*) does not ship: bpf_testmod.ko then
+ * fails with "resolve_btfids: not found". The selftests build their own (the same
+ * tool, from the tree under test) at their default path; built first, it is given to
+ * make as RESOLVE_BTFIDS, which reaches the module's kbuild through MAKEFLAGS.
+ */
+async function ownResolveBtfids(
+  make: string[],
+  btf: string[],
+  out: string,
+  run: SandboxStep,
+): Promise<string[]> {
+  const tool = join(out, 'tools', 'build', 'resolve_btfids', 'resolve_btfids');
+  const built = await run('selftests-resolve-btfids.log', [...make, ...btf, tool]);
+  return built.exitCode === 0 && existsSync(tool) ? [`RESOLVE_BTFIDS=${tool}`] : [];
 }
 
 /** The tree's veristat.cfg goes with the objects: the veristat suite's default object list. */
