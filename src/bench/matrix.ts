@@ -15,9 +15,9 @@ import { buildKernel } from '../pipeline/build/kernel.js';
 import { buildSelftests, SELFTESTS } from '../pipeline/build/selftests.js';
 import { type BuildTarget, kernelImagePath, selftestsDir } from '../pipeline/build/target.js';
 import { preparePrebuilt } from '../pipeline/matrix/prebuilt.js';
-import type { BootResult, BuildResult } from '../verdict/stages.js';
 import { debianKernel } from './debian-kernel.js';
 import { type BenchSection, benchAppContext, seconds } from './section.js';
+import { booted, pass } from './selftests.js';
 
 const SUITES = [
   Suite.parse({
@@ -73,15 +73,17 @@ export async function benchMatrix(): Promise<BenchSection> {
       }),
     ).durationMs;
   const boot = async (name: string, kernelImage: string, dir: string, release?: string) =>
-    booted(
-      await bootAndTest(ctx, {
-        kernelImage,
-        ...(release ? { kernelRelease: release } : {}),
-        selftestsDir: dir,
-        suites: SUITES,
-        lists: [],
-        artifactsDir: join(logs, `boot-${name}`),
-      }),
+    (
+      await booted(
+        bootAndTest(ctx, {
+          kernelImage,
+          ...(release ? { kernelRelease: release } : {}),
+          selftestsDir: dir,
+          suites: SUITES,
+          lists: [],
+          artifactsDir: join(logs, `boot-${name}`),
+        }),
+      )
     ).durationMs;
   const git = (...args: string[]) =>
     runCommand(['git', '-C', own.srcDir, ...args], { env: gitEnv() });
@@ -127,15 +129,4 @@ export async function benchMatrix(): Promise<BenchSection> {
     await git('checkout', '-q', '--detach', '--force', BASE_TAG);
     await git('branch', '-D', branch);
   }
-}
-
-function pass(r: BuildResult): BuildResult {
-  if (r.status !== 'pass')
-    throw new Error(`bench ${r.target} build ${r.status}: ${r.firstError?.message ?? r.reason}`);
-  return r;
-}
-
-function booted(r: BootResult): BootResult {
-  if (r.status !== 'ok') throw new Error(`bench boot ${r.status}: ${r.reason ?? ''}`);
-  return r;
 }

@@ -165,13 +165,13 @@ export async function benchSelftests(): Promise<BenchSection> {
   }
 }
 
-function pass(r: BuildResult): BuildResult {
+export function pass(r: BuildResult): BuildResult {
   if (r.status !== 'pass')
     throw new Error(`bench ${r.target} build ${r.status}: ${r.firstError?.message ?? r.reason}`);
   return r;
 }
 
-async function booted(result: Promise<BootResult>): Promise<BootResult> {
+export async function booted(result: Promise<BootResult>): Promise<BootResult> {
   const r = await result;
   if (r.status !== 'ok') throw new Error(`bench boot ${r.status}: ${r.reason ?? ''}`);
   return r;

@@ -28,9 +28,10 @@ export function checkMatrix(config: Config, stateDir: string, blacklists: string
     const key = (field: string) => `matrix.kernels[${i}].${field}`;
     if (!k.image) return;
     const missing = (field: string, path: string, what: string) => {
-      if (!existsSync(path))
+      const gone = !existsSync(path);
+      if (gone)
         out.push({ level: 'error', where: key(field), message: `${path}: ${what} not found` });
-      return !existsSync(path);
+      return gone;
     };
     if (!missing('image', k.image, 'kernel image')) {
       const release = statSync(k.image).isFile() ? kernelReleaseOf(k.image) : undefined;

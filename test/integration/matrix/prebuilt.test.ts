@@ -1,12 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Config } from '../../../src/config/schema.js';
@@ -14,19 +7,16 @@ import { checkMatrix } from '../../../src/pipeline/matrix/check.js';
 import { preparePrebuilt } from '../../../src/pipeline/matrix/prebuilt.js';
 import { openTempDir } from '../../helpers/build-tree.js';
 import { tempContext } from '../../helpers/daemon-state.js';
+import { debianOlderKernel } from '../../helpers/debian-kernel.js';
 
 /**
  * Debian's stock kernel (linux-image-amd64, with linux-headers-amd64: scripts/setup.sh)
  * made ready as an older kernel of the matrix: its BTF read out of the image, and a
  * module build dir that has the vmlinux kbuild wants for bpf_testmod's BTF.
  */
-const release = readdirSync('/boot')
-  .flatMap((f) => /^vmlinuz-(.+-amd64)$/.exec(f)?.slice(1) ?? [])
-  .sort()
-  .at(-1) as string;
-const image = `/boot/vmlinuz-${release}`;
-const headers = `/usr/src/linux-headers-${release}`;
-const debian = { name: 'debian-6.1', image, moduleBuildDir: headers };
+const debian = debianOlderKernel('debian-6.1');
+const { image, moduleBuildDir: headers } = debian;
+const release = image.replace(/^\/boot\/vmlinuz-/, '');
 
 describe("Debian's kernel as an older kernel", () => {
   it('gets its vmlinux, with BTF, out of the image, and a module build dir around it', async () => {
