@@ -20,6 +20,7 @@ import { type Dovecot, imapSource, startDovecot } from '../helpers/dovecot.js';
 import { KERNEL_SERIES_DIR } from '../helpers/kernel-series.js';
 import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
 import { type PublicInbox, startPublicInbox } from '../helpers/public-inbox.js';
+import { printRunTimings } from '../helpers/run-timings.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import { KERNEL_TIER, TIER_BRANCH, tierBranch } from '../helpers/tier-branch.js';
 import { processesFor } from '../helpers/vm.js';
@@ -132,6 +133,7 @@ beforeAll(async () => {
 }, 1_800_000);
 
 afterAll(async () => {
+  if (db) printRunTimings(db, `kernel tier (${KERNEL_TIER}): the bot's runs`);
   db?.close();
   await pi?.stop();
   await pw?.stop();
