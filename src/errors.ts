@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   TOOL_MISSING: { text: 'A required tool is missing', retryable: false },
   KERNEL_UNUSABLE: { text: 'An older kernel of the matrix cannot be used', retryable: false },
   SANDBOX_UNREACHABLE: { text: 'The build sandbox cannot reach a directory', retryable: false },
+  ENGINE_FAILED: { text: "The fleet's job engine cannot be reached", retryable: true },
   CANCELLED: { text: 'Cancelled', retryable: false },
   INTERRUPTED: { text: 'The daemon stopped while the job ran', retryable: true },
   INFRA_VERDICT: { text: 'The run ended on an infrastructure problem', retryable: true },

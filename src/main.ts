@@ -14,6 +14,7 @@ import { registerSeries } from './cli/series.js';
 import { registerServe } from './cli/serve.js';
 import { registerStatus } from './cli/status.js';
 import { registerTest } from './cli/test.js';
+import { registerWorker } from './cli/worker.js';
 import { EXIT } from './errors.js';
 
 // `bpfci … | head -1`: the reader is gone, so is the point of writing. Exit quietly
@@ -39,6 +40,7 @@ for (const register of [
   registerPoll,
   registerSeries,
   registerRun,
+  registerWorker,
   registerStatus,
   registerRetest,
   registerServe,

@@ -6,6 +6,7 @@ import { runOnce } from '../daemon/once.js';
 import { createSqliteQueue } from '../daemon/sqlite-queue.js';
 import { realDeps } from '../daemon/wiring.js';
 import { EXIT } from '../errors.js';
+import { type Coordinator, startCoordinator } from '../fleet/coordinator.js';
 import { startWebServer, type WebServer } from '../web/server.js';
 import { action, printJson } from './common.js';
 
@@ -24,11 +25,16 @@ export function registerRun(program: Command): void {
       action(async (flags: RunFlags) => {
         const ctx = openContext(program.opts());
         const dryRun = flags.dryRun ?? false;
+        // With a fleet, this daemon is its coordinator: jobs run on the workers.
+        let fleet: Coordinator | undefined;
         try {
-          const deps = await realDeps(ctx);
-          const queue = createSqliteQueue(ctx.db);
+          fleet = ctx.config.fleet ? await startCoordinator(ctx) : undefined;
+          const local = await realDeps(ctx);
+          const deps = fleet ? { ...local, runJob: fleet.runJob } : local;
+          const queue = fleet?.queue ?? createSqliteQueue(ctx.db);
+          const limits = { dryRun, maxJobs: fleet?.maxJobs };
           if (flags.once) {
-            const summary = await runOnce(ctx, deps, queue, { dryRun });
+            const summary = await runOnce(ctx, deps, queue, limits);
             printJson(summary);
             // A report lost for good is an infrastructure failure cron must see.
             return summary.deliveryFailed > 0 ? EXIT.infra : EXIT.ok;
@@ -43,7 +49,7 @@ export function registerRun(program: Command): void {
             },
             reload: (config) => daemon?.reload(config),
           });
-          daemon = startDaemon(ctx, deps, queue, { dryRun });
+          daemon = startDaemon(ctx, deps, queue, limits);
           if (stopEarly) void daemon.stop();
           let web: WebServer | undefined;
           if (ctx.config.web.enabled) {
@@ -55,6 +61,7 @@ export function registerRun(program: Command): void {
           await web?.close();
           return EXIT.ok;
         } finally {
+          await fleet?.close();
           closeContext(ctx);
         }
       }),

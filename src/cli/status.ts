@@ -29,6 +29,13 @@ function text(s: StatusSnapshot): string {
     ),
     'lanes:',
     ...s.lanes.map((l) => `  ${l.tree}: ${l.holderPid ? `held by pid ${l.holderPid}` : 'idle'}`),
+    ...(s.fleet.length ? ['workers:'] : []),
+    ...s.fleet.map(
+      (w) =>
+        `  ${w.name}: ${w.alive ? (w.jobId ? `job ${w.jobId}` : 'idle') : 'DEAD'}, warm for ${w.trees.join(', ') || 'nothing'}, ` +
+        `last heartbeat ${w.heartbeatAgeSeconds} s ago` +
+        (w.choice ? `; last choice: ${w.choice}` : ''),
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Daemon, Web } from './sections/daemon.js';
+import { Fleet } from './sections/fleet.js';
 import { Matrix } from './sections/matrix.js';
 import { Build, Judge, Suite, Vm } from './sections/pipeline.js';
 import { Report } from './sections/report.js';
@@ -26,6 +27,8 @@ export const Config = z
     report: Report.prefault({}),
     daemon: Daemon.prefault({}),
     web: Web.prefault({}),
+    /** One coordinator and N workers on other hosts (none: one host, the SQLite queue). */
+    fleet: Fleet.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -46,6 +49,9 @@ export const Config = z
         ctx.addIssue({ code: 'custom', path, message: `unknown tree "${name}"` });
     };
     checkMatrix(cfg, ctx, known);
+    cfg.fleet?.worker?.trees.forEach((t, i) => {
+      known(t, ['fleet', 'worker', 'trees', i]);
+    });
     if (!cfg.routing) return;
     known(cfg.routing.default, ['routing', 'default']);
     for (const [tag, t] of Object.entries(cfg.routing.tags)) known(t, ['routing', 'tags', tag]);

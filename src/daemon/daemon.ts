@@ -12,6 +12,8 @@ import { createWorker, type Worker } from './worker.js';
 
 export interface DaemonOptions {
   dryRun: boolean;
+  /** Jobs in flight at once (a fleet's coordinator: its live workers' slots). */
+  maxJobs?: () => number;
 }
 
 export interface Daemon {
@@ -38,7 +40,14 @@ export function assembleDaemon(
   const d = ctx.config.daemon;
   const slots = createSlots({ build: d.maxConcurrentBuilds, vm: d.maxConcurrentVms });
   const outbox = createOutboxSender(ctx, deps, options);
-  const worker = createWorker({ ctx, queue, deps, slots, onVerdict: () => outbox.wake() });
+  const worker = createWorker({
+    ctx,
+    queue,
+    deps,
+    slots,
+    onVerdict: () => outbox.wake(),
+    maxJobs: options.maxJobs,
+  });
   function feed(): void {
     try {
       const { enqueued, cancelled } = feedQueue(ctx, queue, new Date());

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { Logger } from '../log.js';
+import type { BaselineStore } from '../pipeline/baseline.js';
 import type { Job, Outcome } from './queue.js';
 import type { Slots } from './slots.js';
 
@@ -15,6 +16,8 @@ export interface JobIo {
   log: Logger;
   /** Global build / VM limits: wrap the build and the boot in slots.with('build' | 'vm'). */
   slots: Slots;
+  /** Where baselines are shared: a fleet worker's is the coordinator's (default: local). */
+  baselines?: BaselineStore;
 }
 
 /** Runs one job (one series revision) to a verdict; throws BotError for infrastructure. */

@@ -58,15 +58,20 @@ function toJob(r: JobRow): Job {
   };
 }
 
-// A claimable job: due, and on a lane where nothing runs (one job per lane).
-const CLAIMABLE = `
+// A claimable job: due, and on a lane where nothing runs (one job per lane) when the
+// lanes are this host's; a fleet's workers have lanes of their own.
+const claimable = (oneJobPerLane: boolean) => `
   SELECT * FROM jobs j
   WHERE j.state = 'queued' AND j.next_attempt_at <= ?
-    AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.state = 'running' AND r.lane = j.lane)
+    ${oneJobPerLane ? "AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.state = 'running' AND r.lane = j.lane)" : ''}
   ORDER BY j.priority, j.id LIMIT 1`;
 
-/** The embedded queue: the jobs table in the bot's SQLite database. */
-export function createSqliteQueue(db: Db): JobQueue {
+/**
+ * The embedded queue: the jobs table in the bot's SQLite database. A fleet's
+ * coordinator keeps it as the queue of record, without the one-job-per-lane rule.
+ */
+export function createSqliteQueue(db: Db, opts: { oneJobPerLane?: boolean } = {}): JobQueue {
+  const CLAIMABLE = claimable(opts.oneJobPerLane ?? true);
   const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
   const get = (id: number): Job | undefined => {
     const row = byId.get(id);

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/open.js';
+import { type FleetWorker, isAlive, listWorkers } from '../fleet/registry.js';
 import { type DiskState, diskState } from './disk-guard.js';
 import { listPolls, type SourcePoll } from './poll-stats.js';
 import type { Job, JobState } from './queue.js';
@@ -38,6 +39,8 @@ export interface StatusSnapshot {
   lanes: LaneState[];
   stages: Record<string, StageTotals>;
   disk: DiskState;
+  /** A coordinator's workers, from their heartbeats (empty on one host). */
+  fleet: (FleetWorker & { alive: boolean; heartbeatAgeSeconds: number })[];
 }
 
 export function collectStatus(ctx: AppContext, now = new Date()): StatusSnapshot {
@@ -59,9 +62,19 @@ export function collectStatus(ctx: AppContext, now = new Date()): StatusSnapshot
         lanes: lanes(ctx.db),
         stages: stageTotals(ctx.db),
         disk: diskState(ctx.stateDir, ctx.config.daemon.minFreeDiskGb),
+        fleet: fleetWorkers(ctx, now),
       };
     })
     .deferred();
+}
+
+function fleetWorkers(ctx: AppContext, now: Date): StatusSnapshot['fleet'] {
+  const deadAfterMs = (ctx.config.fleet?.deadAfterSeconds ?? 60) * 1000;
+  return listWorkers(ctx.db).map((w) => ({
+    ...w,
+    alive: isAlive(w, deadAfterMs, now),
+    heartbeatAgeSeconds: Math.round((now.getTime() - Date.parse(w.heartbeatAt)) / 1000),
+  }));
 }
 
 function outboxCounts(db: Db): OutboxCounts {

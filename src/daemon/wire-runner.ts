@@ -17,6 +17,7 @@ export function runnerJob<S extends RunnableSeries, L extends HeldLane>(
       signal: io.signal,
       slot: (kind, fn) => io.slots.with(kind, fn, io.signal),
       trigger: job.trigger,
+      baselines: io.baselines,
     });
     return { runId, verdict };
   };

@@ -23,6 +23,8 @@ export interface WorkerOptions {
   /** Called after a verdict was stored (the outbox has something to send). */
   onVerdict: () => void;
   now?: () => Date;
+  /** Jobs run at once (default: the build and VM limits; a fleet's: its workers' slots). */
+  maxJobs?: () => number;
 }
 
 export interface Worker {
@@ -52,6 +54,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   let low = false;
 
   function maxJobs(): number {
+    if (opts.maxJobs) return opts.maxJobs();
     const d = ctx.config.daemon;
     return Math.max(d.maxConcurrentBuilds, d.maxConcurrentVms);
   }

@@ -21,7 +21,7 @@ export type BaselineClaim =
  * Looks up the baseline of `key` and, when there is none (or only a failed or
  * abandoned one), registers a new running baseline run for the caller, all in
  * one IMMEDIATE transaction: two workers asking at once cannot both claim it.
- * A running claim older than `staleMs` is taken over (its worker died).
+ * A running claim older than `staleMs`, or whose holder is known dead, is taken over.
  */
 export function claimBaseline(
   db: Db,
@@ -29,6 +29,8 @@ export function claimBaseline(
   inputs: BaselineInputs,
   staleMs: number,
   now = new Date(),
+  /** Whether the holder of a running claim still lives (a fleet knows its workers'). */
+  holderAlive: (runId: number) => boolean = () => true,
 ): BaselineClaim {
   return db
     .transaction((): BaselineClaim => {
@@ -40,7 +42,8 @@ export function claimBaseline(
         .get(key) as { runId: number; status: RunStatus; startedAt: string } | undefined;
       if (row?.status === 'done') return { state: 'ready', runId: row.runId };
       const age = row ? now.getTime() - Date.parse(row.startedAt) : 0;
-      if (row?.status === 'running' && age < staleMs) return { state: 'busy', runId: row.runId };
+      if (row?.status === 'running' && age < staleMs && holderAlive(row.runId))
+        return { state: 'busy', runId: row.runId };
       if (row?.status === 'running') {
         db.prepare(`UPDATE runs SET status = 'cancelled' WHERE id = ?`).run(row.runId);
       }

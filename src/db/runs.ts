@@ -88,6 +88,28 @@ export function finishRun(
   })();
 }
 
+/** A finished run recorded elsewhere (a fleet worker), stored here as it was. */
+export interface ImportedRun extends NewRun {
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  tests: TestObservation[];
+  verdict?: Verdict;
+}
+
+export function importRun(db: Db, run: ImportedRun): number {
+  return db.transaction(() => {
+    const id = createRun(db, run, new Date(run.startedAt));
+    finishRun(
+      db,
+      id,
+      { status: run.status, tests: run.tests, verdict: run.verdict },
+      new Date(run.finishedAt ?? run.startedAt),
+    );
+    return id;
+  })();
+}
+
 export function loadTestResults(db: Db, runId: number): TestObservation[] {
   const rows = db
     .prepare(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context.js';
-import { type BaselineInputs, claimBaseline } from '../db/baselines.js';
+import { type BaselineClaim, type BaselineInputs, claimBaseline } from '../db/baselines.js';
 import type { Db } from '../db/open.js';
 import { finishRun, loadTestResults } from '../db/runs.js';
 import { BotError } from '../errors.js';
@@ -17,8 +17,36 @@ export type BaselineProduct =
   | { ok: true; tests: TestObservation[] }
   | { ok: false; reason: string };
 
+/**
+ * Where baselines are claimed and kept. The default is this host's database; a fleet
+ * worker's store is the coordinator's (fleet/remote-baselines.ts), so that workers
+ * share one baseline per key. `localRunId` is the run row on this host that the
+ * producer writes its artifacts under, when it differs from the claimed run.
+ */
+export interface BaselineStore {
+  claim(key: string, inputs: BaselineInputs, staleMs: number): Promise<StoreClaim>;
+  tests(runId: number): Promise<TestObservation[]>;
+  finish(
+    claim: StoreClaim,
+    end: { status: 'done' | 'infra' | 'cancelled' | 'error'; tests?: TestObservation[] },
+  ): Promise<void>;
+}
+
+export type StoreClaim = BaselineClaim & { localRunId?: number };
+
+/** The embedded store: the baselines table of this host's database. */
+export function localBaselines(db: Db): BaselineStore {
+  return {
+    claim: async (key, inputs, staleMs) => claimBaseline(db, key, inputs, staleMs),
+    tests: async (runId) => loadTestResults(db, runId),
+    finish: async (claim, end) => finishRun(db, claim.runId, end),
+  };
+}
+
 export interface EnsureOptions {
   staleMs: number;
+  /** Where the claim lives (default: this host's database). */
+  store?: BaselineStore;
   /** How often to look again while another worker runs the same baseline. */
   pollMs?: number;
   signal?: AbortSignal;
@@ -75,12 +103,13 @@ async function obtain(
   opts: EnsureOptions,
 ): Promise<BaselineOutcome> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const store = opts.store ?? localBaselines(ctx.db);
   for (;;) {
     if (opts.signal?.aborted)
       throw new BotError('CANCELLED', 'cancelled while waiting for a baseline');
-    const claim = claimBaseline(ctx.db, key, inputs, opts.staleMs);
+    const claim = await store.claim(key, inputs, opts.staleMs);
     if (claim.state === 'ready') {
-      return { state: 'ready', runId: claim.runId, tests: loadTestResults(ctx.db, claim.runId) };
+      return { state: 'ready', runId: claim.runId, tests: await store.tests(claim.runId) };
     }
     if (claim.state === 'busy') {
       ctx.log.info({ key, runId: claim.runId }, 'waiting for a baseline another worker is running');
@@ -93,18 +122,17 @@ async function obtain(
     );
     let product: BaselineProduct;
     try {
-      product = await produce(claim.runId);
+      product = await produce(claim.localRunId ?? claim.runId);
     } catch (err) {
-      finishRun(ctx.db, claim.runId, {
-        status: err instanceof BotError && err.code === 'CANCELLED' ? 'cancelled' : 'error',
-      });
+      const cancelled = err instanceof BotError && err.code === 'CANCELLED';
+      await store.finish(claim, { status: cancelled ? 'cancelled' : 'error' });
       throw err;
     }
     if (!product.ok) {
-      finishRun(ctx.db, claim.runId, { status: 'infra' });
+      await store.finish(claim, { status: 'infra' });
       return { state: 'infra', runId: claim.runId, reason: product.reason };
     }
-    finishRun(ctx.db, claim.runId, { status: 'done', tests: product.tests });
+    await store.finish(claim, { status: 'done', tests: product.tests });
     return { state: 'ready', runId: claim.runId, tests: product.tests };
   }
 }

@@ -4,7 +4,12 @@ import { loadStability, recordFlaky } from '../db/stability.js';
 import { BotError } from '../errors.js';
 import type { TestObservation } from '../verdict/observations.js';
 import type { Verdict } from '../verdict/verdict.js';
-import { type BaselineInputs, baselineKey, ensureBaseline } from './baseline.js';
+import {
+  type BaselineInputs,
+  type BaselineStore,
+  baselineKey,
+  ensureBaseline,
+} from './baseline.js';
 import { bisectBuildBreak } from './build-bisect.js';
 import { judgeFailures } from './judge/judge-failures.js';
 import { seriesVerdict, type VerdictInput } from './judge/verdict.js';
@@ -26,6 +31,8 @@ export interface RunnerOptions<S extends RunnableSeries, L extends HeldLane = He
   sleep?: (ms: number) => Promise<void>;
   /** Why this run: `posted`, `retest by <who>` (kept with the run for the series page). */
   trigger?: string;
+  /** Where baselines are shared (default: this host's database; a fleet's coordinator). */
+  baselines?: BaselineStore;
 }
 
 export interface SeriesRun {
@@ -117,6 +124,7 @@ async function judgeSeries<S extends RunnableSeries, L extends HeldLane>(
     const baselineRef = { key: baselineKey(inputs), tree: applied.tree, baseSha: applied.baseSha };
     const ensure = {
       staleMs: judge.baselineStaleSeconds * 1000,
+      store: opts.baselines,
       signal: opts.signal,
       sleep: opts.sleep,
     };
@@ -230,7 +238,7 @@ function baseProduct(
   return { ok: false, reason: `could not be tested: ${run.reason}` };
 }
 
-function previousDiff(
+export function previousDiff(
   ctx: AppContext,
   series: RunnableSeries,
   failures: Verdict['failures'],

@@ -87,5 +87,46 @@ export function renderMetrics(s: StatusSnapshot): string {
   metric(out, 'bpfci_disk_low', 'gauge', '1 while new jobs are refused for lack of disk.', [
     [{}, s.disk.low ? 1 : 0],
   ]);
+  if (s.fleet.length > 0) {
+    const each = (value: (w: StatusSnapshot['fleet'][number]) => number) =>
+      s.fleet.map((w): [Record<string, string>, number] => [{ worker: w.name }, value(w)]);
+    metric(
+      out,
+      'bpfci_worker_up',
+      'gauge',
+      '1 while the worker beats in time.',
+      each((w) => (w.alive ? 1 : 0)),
+    );
+    metric(
+      out,
+      'bpfci_worker_busy',
+      'gauge',
+      '1 while the worker runs a job.',
+      each((w) => (w.jobId ? 1 : 0)),
+    );
+    metric(
+      out,
+      'bpfci_worker_heartbeat_age_seconds',
+      'gauge',
+      'Seconds since its last heartbeat.',
+      each((w) => w.heartbeatAgeSeconds),
+    );
+    metric(
+      out,
+      'bpfci_worker_job',
+      'gauge',
+      'The job the worker runs (0: none).',
+      each((w) => w.jobId ?? 0),
+    );
+    metric(
+      out,
+      'bpfci_worker_warm_tree',
+      'gauge',
+      'Trees the worker has a warm lane for.',
+      s.fleet.flatMap((w) =>
+        w.trees.map((t): [Record<string, string>, number] => [{ worker: w.name, tree: t }, 1]),
+      ),
+    );
+  }
   return `${out.join('\n')}\n`;
 }

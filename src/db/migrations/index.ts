@@ -8,6 +8,7 @@ import m009 from './009-series-delegate.js';
 import m010 from './010-test-metrics.js';
 import m011 from './011-mail-as-sent.js';
 import m012 from './012-retest.js';
+import m013 from './013-fleet.js';
 
 /**
  * Ordered schema migrations; the DB's user_version is the count applied. Append
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly string[] = [
   m010,
   m011,
   m012,
+  m013,
 ];

@@ -26,6 +26,29 @@ const snapshot: StatusSnapshot = {
   lanes: [],
   stages: { build: { count: 4, seconds: 120.5 } },
   disk: { freeBytes: 1000, minFreeBytes: 10, low: false },
+  fleet: [
+    {
+      name: 'w1',
+      trees: ['bpf', 'bpf-next'],
+      jobId: 42,
+      accepting: true,
+      slots: 1,
+      heartbeatAt: '2026-01-01T00:00:00.000Z',
+      firstSeenAt: '2026-01-01T00:00:00.000Z',
+      alive: true,
+      heartbeatAgeSeconds: 3,
+    },
+    {
+      name: 'w2',
+      trees: [],
+      accepting: true,
+      slots: 1,
+      heartbeatAt: '2026-01-01T00:00:00.000Z',
+      firstSeenAt: '2026-01-01T00:00:00.000Z',
+      alive: false,
+      heartbeatAgeSeconds: 600,
+    },
+  ],
 };
 
 describe('web/metrics', () => {
@@ -40,6 +63,16 @@ describe('web/metrics', () => {
     expect(text).toContain('bpfci_mails_failed_total 1');
     expect(text).toContain('bpfci_last_poll_timestamp_seconds{source="lore"} 1767225600');
     expect(text.endsWith('\n')).toBe(true);
+  });
+
+  it("shows a fleet's workers: up, busy, heartbeat age, job and warm trees", () => {
+    const text = renderMetrics(snapshot);
+    expect(text).toContain('bpfci_worker_up{worker="w1"} 1\nbpfci_worker_up{worker="w2"} 0');
+    expect(text).toContain('bpfci_worker_busy{worker="w1"} 1\nbpfci_worker_busy{worker="w2"} 0');
+    expect(text).toContain('bpfci_worker_heartbeat_age_seconds{worker="w2"} 600');
+    expect(text).toContain('bpfci_worker_job{worker="w1"} 42');
+    expect(text).toContain('bpfci_worker_warm_tree{worker="w1",tree="bpf-next"} 1');
+    expect(renderMetrics({ ...snapshot, fleet: [] })).not.toContain('bpfci_worker_');
   });
 
   it('writes only well-formed sample lines', () => {
