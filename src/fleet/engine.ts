@@ -119,6 +119,8 @@ export async function runEngineWorker(opts: EngineRunnerOptions): Promise<Runner
     noHandleSignals: true,
     logger: engineLogger(opts.log),
     forbiddenFlags: opts.forbidden,
+    // No cron: the daemon's schedule is node-cron's, on the coordinator.
+    parsedCronItems: [],
     taskList: { [TASK]: task },
   });
 }
