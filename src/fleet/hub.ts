@@ -11,7 +11,14 @@ import { unpackArtifacts } from './artifacts.js';
 import type { EngineClient } from './engine.js';
 import { treeFlag } from './engine.js';
 import { type RemoteResult, storeRemoteResult } from './receive.js';
-import { type FleetWorker, isAlive, listWorkers, recordBeat, recordChoice } from './registry.js';
+import {
+  type FleetWorker,
+  getWorker,
+  isAlive,
+  listWorkers,
+  recordBeat,
+  recordChoice,
+} from './registry.js';
 import { exportSeries, type SeriesPayload } from './series-payload.js';
 
 /** A job of ours out in the fleet: dispatched, maybe started by a worker, not yet back. */
@@ -51,8 +58,7 @@ export function createHub(ctx: AppContext, engine: EngineClient, now = () => new
   const baselineHolders = new Map<number, string>();
   const fleet = () => ctx.config.fleet;
   const deadAfterMs = () => (fleet()?.deadAfterSeconds ?? 60) * 1000;
-  const worker = (name: string): FleetWorker | undefined =>
-    listWorkers(ctx.db).find((w) => w.name === name);
+  const worker = (name: string): FleetWorker | undefined => getWorker(ctx.db, name);
   const alive = (name: string | undefined) =>
     name !== undefined && isAlive(worker(name), deadAfterMs(), now());
 

@@ -68,6 +68,11 @@ export function listWorkers(db: Db): FleetWorker[] {
   return db.prepare<[], Row>('SELECT * FROM fleet_workers ORDER BY name').all().map(toWorker);
 }
 
+export function getWorker(db: Db, name: string): FleetWorker | undefined {
+  const row = db.prepare<[string], Row>('SELECT * FROM fleet_workers WHERE name = ?').get(name);
+  return row ? toWorker(row) : undefined;
+}
+
 export function isAlive(w: FleetWorker | undefined, deadAfterMs: number, now: Date): boolean {
   return w !== undefined && now.getTime() - Date.parse(w.heartbeatAt) < deadAfterMs;
 }

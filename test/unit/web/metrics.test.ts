@@ -2,6 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { StatusSnapshot } from '../../../src/daemon/status.js';
 import { renderMetrics } from '../../../src/web/metrics.js';
 
+type FleetRow = StatusSnapshot['fleet'][number];
+
+function fleetWorker(w: Partial<FleetRow> & { name: string }): FleetRow {
+  const at = '2026-01-01T00:00:00.000Z';
+  const base = { trees: [], accepting: true, slots: 1, heartbeatAt: at, firstSeenAt: at };
+  return { ...base, alive: true, heartbeatAgeSeconds: 0, ...w };
+}
+
 const snapshot: StatusSnapshot = {
   generatedAt: '2026-01-01T00:00:00.000Z',
   jobs: { queued: 3, running: 1, done: 10, cancelled: 2, failed: 1 },
@@ -27,27 +35,8 @@ const snapshot: StatusSnapshot = {
   stages: { build: { count: 4, seconds: 120.5 } },
   disk: { freeBytes: 1000, minFreeBytes: 10, low: false },
   fleet: [
-    {
-      name: 'w1',
-      trees: ['bpf', 'bpf-next'],
-      jobId: 42,
-      accepting: true,
-      slots: 1,
-      heartbeatAt: '2026-01-01T00:00:00.000Z',
-      firstSeenAt: '2026-01-01T00:00:00.000Z',
-      alive: true,
-      heartbeatAgeSeconds: 3,
-    },
-    {
-      name: 'w2',
-      trees: [],
-      accepting: true,
-      slots: 1,
-      heartbeatAt: '2026-01-01T00:00:00.000Z',
-      firstSeenAt: '2026-01-01T00:00:00.000Z',
-      alive: false,
-      heartbeatAgeSeconds: 600,
-    },
+    fleetWorker({ name: 'w1', trees: ['bpf', 'bpf-next'], jobId: 42, heartbeatAgeSeconds: 3 }),
+    fleetWorker({ name: 'w2', alive: false, heartbeatAgeSeconds: 600 }),
   ],
 };
 
