@@ -16,6 +16,8 @@ packages=(
   iputils-ping ethtool keyutils iptables iproute2
   # real mail servers for the tests
   public-inbox dovecot-imapd
+  # the fleet's job engine (issue 18): graphile-worker on PostgreSQL
+  postgresql
   # the web page in a real browser
   chromium
 )

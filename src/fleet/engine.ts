@@ -122,5 +122,9 @@ export async function runEngineWorker(opts: EngineRunnerOptions): Promise<Runner
     // No cron: the daemon's schedule is node-cron's, on the coordinator.
     parsedCronItems: [],
     taskList: { [TASK]: task },
+  }).catch((err: unknown) => {
+    throw new BotError('ENGINE_FAILED', `fleet engine: ${(err as Error).message}`, {
+      retryable: true,
+    });
   });
 }

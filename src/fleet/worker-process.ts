@@ -64,9 +64,6 @@ export async function runFleetWorker(ctx: AppContext, runJob: RunJob, stop: Abor
 
   // The first beat proves the token: a worker the coordinator refuses stops here.
   await beat();
-  const beater = setInterval(() => {
-    beat().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'heartbeat failed'));
-  }, f.heartbeatSeconds * 1000);
 
   async function handle(payload: { jobId: number; claim: number }): Promise<void> {
     const { jobId, claim } = payload;
@@ -225,6 +222,10 @@ export async function runFleetWorker(ctx: AppContext, runJob: RunJob, stop: Abor
     },
     handle,
   });
+  // Beats start once the engine let us in too: a refused worker leaves nothing running.
+  const beater = setInterval(() => {
+    beat().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'heartbeat failed'));
+  }, f.heartbeatSeconds * 1000);
   log.info({ trees: warmTrees(), concurrency, coordinator: f.coordinator.url }, 'worker started');
 
   await new Promise<void>((resolve) => {

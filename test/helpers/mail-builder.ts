@@ -42,16 +42,17 @@ export function series(
   tag: string,
   version: number,
   n: number,
-  opts: { cover?: boolean; minute?: number; name?: string } = {},
+  opts: { cover?: boolean; minute?: number; name?: string; tree?: string } = {},
 ): Buffer[] {
   const v = version > 1 ? ` v${version}` : '';
+  const tree = opts.tree ?? 'bpf-next';
   const cover = `${tag}-v${version}-cover@example.com`;
   const out: Buffer[] = [];
   if (opts.cover ?? true) {
     out.push(
       mail({
         id: cover,
-        subject: `[PATCH bpf-next${v} 0/${n}] ${opts.name ?? tag}`,
+        subject: `[PATCH ${tree}${v} 0/${n}] ${opts.name ?? tag}`,
         body: COVER_BODY,
         minute: opts.minute,
       }),
@@ -61,7 +62,7 @@ export function series(
     out.push(
       mail({
         id: `${tag}-v${version}-${i}@example.com`,
-        subject: `[PATCH bpf-next${v} ${i}/${n}] ${tag}: part ${i}`,
+        subject: `[PATCH ${tree}${v} ${i}/${n}] ${tag}: part ${i}`,
         inReplyTo: opts.cover === false ? undefined : cover,
         minute: opts.minute,
         body: diffBody(`${tag}${i}`),
