@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { benchBoot } from './boot.js';
 import { benchBuild } from './build.js';
+import { benchFleet } from './fleet.js';
 import { benchJudge } from './judge.js';
 import { benchMatrix } from './matrix.js';
 import { benchPoll } from './poll.js';
@@ -22,6 +23,7 @@ const sections: [string, () => Promise<BenchSection>][] = [
   ['judge', benchJudge],
   ['selftests', benchSelftests],
   ['matrix', benchMatrix],
+  ['fleet', benchFleet],
 ];
 
 const only = process.argv.slice(2);

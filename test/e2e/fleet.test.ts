@@ -2,15 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/db/open.js';
-import {
-  mailEveryVerdict,
-  requireBuild,
-  type Spawned,
-  spawnCli,
-  startSmtp,
-} from '../helpers/daemon-cli.js';
+import { mailEveryVerdict, requireBuild, startSmtp } from '../helpers/daemon-cli.js';
 import { pidAlive, until } from '../helpers/daemon-deps.js';
-import { type FleetLab, fleetLab, logged } from '../helpers/fleet.js';
+import { type FleetLab, fleetLab, type LabProcess, logged } from '../helpers/fleet.js';
 import { freePort } from '../helpers/free-port.js';
 import { series } from '../helpers/mail-builder.js';
 import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
@@ -25,8 +19,8 @@ let pgsql: Postgres;
 let pw: PatchworkFake;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let lab: FleetLab;
-let coordinator: Spawned;
-const workers: Record<string, Spawned> = {};
+let coordinator: LabProcess;
+const workers: Record<string, LabProcess> = {};
 let db: Db;
 
 beforeAll(async () => {
@@ -50,13 +44,13 @@ beforeAll(async () => {
       report: mailEveryVerdict(smtp.port),
     },
   });
-  coordinator = spawnCli(lab.coordinator, ['run'], { ...lab.coordinatorEnv, PW_TOKEN: pw.token });
+  coordinator = lab.cli('coordinator', ['run'], { ...lab.coordinatorEnv, PW_TOKEN: pw.token });
   await logged(coordinator, 'daemon started');
   for (const name of ['wa', 'wb']) {
     workers[name] = lab.startWorker(name);
-    await logged(workers[name] as Spawned, 'worker started');
+    await logged(workers[name] as LabProcess, 'worker started');
   }
-  db = openDatabase(join(lab.coordinator.stateDir, 'bpfci.sqlite'));
+  db = openDatabase(join(lab.home('coordinator').stateDir, 'bpfci.sqlite'));
   // Both workers have reported in: from here on, the coordinator knows who is warm for what.
   await until(() => db.prepare('SELECT COUNT(*) FROM fleet_workers').pluck().get() === 2, 30_000);
 });
@@ -120,7 +114,7 @@ describe('e2e: a coordinator and two workers on PostgreSQL', () => {
     const b = await doneJob('warm-b');
     expect(ranOn(a.id)).toEqual(['wa']);
     expect(ranOn(b.id)).toEqual(['wb']);
-    const status = spawnCli(lab.coordinator, ['status'], lab.coordinatorEnv);
+    const status = lab.cli('coordinator', ['status'], lab.coordinatorEnv);
     expect(await status.exit, status.stderr()).toBe(0);
     expect(status.stdout()).toMatch(/workers:/);
     expect(status.stdout()).toContain(`job ${a.id} (bpf): warm`);
@@ -142,8 +136,8 @@ describe('e2e: a coordinator and two workers on PostgreSQL', () => {
     const { patchIds } = post('slow-kill', 'bpf', { n: 2 });
     await until(() => lab.trace().some((l) => / wa .*slow-kill/.test(l)), 30_000);
     const id = jobOf('slow-kill')?.id as number;
-    (workers.wa as Spawned).child.kill('SIGKILL');
-    expect(await (workers.wa as Spawned).exit).toBeNull();
+    (workers.wa as LabProcess).child.kill('SIGKILL');
+    expect(await (workers.wa as LabProcess).exit).toBeNull();
     const job = await doneJob('slow-kill', 1, 90_000);
     workers.wa = lab.startWorker('wa');
     expect(ranOn(id)).toEqual(['wa', 'wb']);
@@ -171,7 +165,7 @@ describe('e2e: a coordinator and two workers on PostgreSQL', () => {
       db.prepare('SELECT verdict_json FROM jobs WHERE id = ?').pluck().get(id) as string,
     ) as { build: { logPath: string }[] };
     const logPath = verdict.build[0]?.logPath as string;
-    expect(logPath.startsWith(join(lab.coordinator.stateDir, 'fleet', 'wb'))).toBe(true);
+    expect(logPath.startsWith(join(lab.home('coordinator').stateDir, 'fleet', 'wb'))).toBe(true);
     expect(readFileSync(logPath, 'utf8')).toContain('"sleep" "6"');
     await logged(workers.wa, 'worker started');
   });
@@ -194,7 +188,7 @@ describe('e2e: a coordinator and two workers on PostgreSQL', () => {
     await until(() => jobOf('hang-b', 1)?.state === 'cancelled', 30_000);
     expect(jobOf('hang-b', 1)?.id).toBe(old.id);
     const holder = ranOn(old.id)[0] as string;
-    await logged(workers[holder] as Spawned, 'job cancelled: its processes were killed');
+    await logged(workers[holder] as LabProcess, 'job cancelled: its processes were killed');
   });
 
   it('computes a baseline once for two workers', async () => {
