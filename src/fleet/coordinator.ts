@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import type { RunJob } from '../daemon/deps.js';
 import type { JobQueue } from '../daemon/queue.js';
 import { createSqliteQueue } from '../daemon/sqlite-queue.js';
+import { registerSecret } from '../log.js';
 import { type FleetApi, startFleetApi } from './api-server.js';
 import { connectEngine, engineUrl } from './engine.js';
 import { createHub, type Hub } from './hub.js';
@@ -24,6 +25,10 @@ export interface Coordinator {
 export async function startCoordinator(ctx: AppContext): Promise<Coordinator> {
   const fleet = ctx.config.fleet;
   if (!fleet) throw new Error('startCoordinator without a fleet config');
+  for (const w of fleet.workers) {
+    const token = process.env[w.tokenEnv];
+    if (token) registerSecret(token);
+  }
   const engine = await connectEngine(engineUrl(process.env, fleet.engineUrlEnv), ctx.log);
   const hub = createHub(ctx, engine);
   const api = await startFleetApi(ctx, hub);

@@ -8,7 +8,7 @@ import {
   type WorkerUtils,
 } from 'graphile-worker';
 import { BotError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { type Logger, registerSecret } from '../log.js';
 
 /**
  * The fleet's job engine: PostgreSQL with graphile-worker. It carries one thing, "job
@@ -33,6 +33,10 @@ const jobKey = (jobId: number): string => `bpfci:${jobId}`;
 export function engineUrl(env: NodeJS.ProcessEnv, name: string): string {
   const url = env[name];
   if (!url) throw new BotError('CONFIG_INVALID', `fleet: ${name} is not set (the engine's URL)`);
+  // The URL holds the password: never logged, whole or in part.
+  registerSecret(url);
+  const password = URL.canParse(url) ? decodeURIComponent(new URL(url).password) : '';
+  if (password) registerSecret(password);
   return url;
 }
 

@@ -6,6 +6,7 @@ import { delay } from '../daemon/sleep.js';
 import { createSlots } from '../daemon/slots.js';
 import { loadTestResults } from '../db/runs.js';
 import { BotError, errorMessage } from '../errors.js';
+import { registerSecret } from '../log.js';
 import { packArtifacts, pathsUnder } from './artifacts.js';
 import { type CoordinatorClient, coordinatorClient } from './client.js';
 import { engineUrl, runEngineWorker } from './engine.js';
@@ -38,12 +39,15 @@ export async function runFleetWorker(ctx: AppContext, runJob: RunJob, stop: Abor
   const token = process.env[me.tokenEnv];
   if (!token)
     throw new BotError('CONFIG_INVALID', `fleet.worker.tokenEnv: ${me.tokenEnv} is not set`);
+  registerSecret(token);
+  const url = engineUrl(process.env, f.engineUrlEnv);
   const client = coordinatorClient(f.coordinator.url, token);
   const d = ctx.config.daemon;
   const concurrency = Math.max(d.maxConcurrentBuilds, d.maxConcurrentVms);
   const slots = createSlots({ build: d.maxConcurrentBuilds, vm: d.maxConcurrentVms });
   const held = new Map<number, Held>();
   const draining = new AbortController();
+  const revoked = new AbortController();
   const log = ctx.log.child({ worker: me.name });
 
   const warmTrees = (): string[] => {
@@ -212,7 +216,7 @@ export async function runFleetWorker(ctx: AppContext, runJob: RunJob, stop: Abor
   }
 
   const runner = await runEngineWorker({
-    url: engineUrl(process.env, f.engineUrlEnv),
+    url,
     log,
     concurrency,
     pollMs: 1000,
@@ -224,13 +228,18 @@ export async function runFleetWorker(ctx: AppContext, runJob: RunJob, stop: Abor
   });
   // Beats start once the engine let us in too: a refused worker leaves nothing running.
   const beater = setInterval(() => {
-    beat().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'heartbeat failed'));
+    beat().catch((err: unknown) => {
+      log.warn({ err: errorMessage(err) }, 'heartbeat failed');
+      // A token revoked while we run: stop, as the first beat would have.
+      if (err instanceof BotError && err.code === 'HTTP_AUTH') revoked.abort(err);
+    });
   }, f.heartbeatSeconds * 1000);
   log.info({ trees: warmTrees(), concurrency, coordinator: f.coordinator.url }, 'worker started');
 
+  const until = AbortSignal.any([stop, revoked.signal]);
   await new Promise<void>((resolve) => {
-    if (stop.aborted) resolve();
-    stop.addEventListener('abort', () => resolve(), { once: true });
+    if (until.aborted) resolve();
+    until.addEventListener('abort', () => resolve(), { once: true });
   });
   draining.abort('shutdown');
   for (const h of held.values()) h.abort.abort('shutdown');
@@ -239,6 +248,7 @@ export async function runFleetWorker(ctx: AppContext, runJob: RunJob, stop: Abor
   // A last beat without the jobs: the coordinator gives them to another worker now.
   await beat().catch(() => {});
   log.info('worker stopped');
+  if (revoked.signal.aborted) throw revoked.signal.reason;
 }
 
 interface RunRow {

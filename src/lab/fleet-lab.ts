@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
 /** dist/, from src/lab (tests) or dist/lab (the bench): the built CLI and modules. */
-const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+export const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
 
 /**
  * The cheap pipeline of a fleet worker. What a job does follows its series' name:
@@ -94,6 +94,10 @@ export interface FleetLabOptions {
   jobSeconds?: number;
   /** Where workers reach the API, when not straight (a counting proxy in front of it). */
   workerApiUrl?: string;
+  /** Config sections of every role (trees, suites, build, vm), over the lab's. */
+  shared?: Record<string, unknown>;
+  /** The workers' pipeline module (BPFCI_TEST_PIPELINE) instead of the cheap one. */
+  pipeline?: string;
 }
 
 const TREES = {
@@ -115,7 +119,9 @@ export function fleetLab(opts: FleetLabOptions): FleetLab {
   const tokens = Object.fromEntries(names.map((n) => [n, `tok-${n}-${Math.random()}`]));
   const tokenEnv = (n: string) => `W_${n.replace(/\W/g, '_').toUpperCase()}_TOKEN`;
   const pipeline = join(dir, 'pipeline.mjs');
-  writeFileSync(pipeline, workerPipeline(dir, opts.jobSeconds ?? 0.3));
+  // World-traversable: a real build drops to an unprivileged uid that must reach the lanes.
+  chmodSync(dir, 0o755);
+  writeFileSync(pipeline, opts.pipeline ?? workerPipeline(dir, opts.jobSeconds ?? 0.3));
   const home = (role: string) => ({
     stateDir: join(dir, role, 'state'),
     configFile: join(dir, role, 'config.yaml'),
@@ -128,7 +134,7 @@ export function fleetLab(opts: FleetLabOptions): FleetLab {
       trees: TREES,
       routing: ROUTING,
     };
-    writeFileSync(home(role).configFile, stringify({ ...base, ...config }));
+    writeFileSync(home(role).configFile, stringify({ ...base, ...opts.shared, ...config }));
   };
   writeRole('coordinator', {
     ...opts.coordinator,

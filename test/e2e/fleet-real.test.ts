@@ -1,0 +1,179 @@
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Db, openDatabase } from '../../src/db/open.js';
+import type { Verdict } from '../../src/verdict/verdict.js';
+import { requireBuild } from '../helpers/daemon-cli.js';
+import { until } from '../helpers/daemon-deps.js';
+import { DIST, type FleetLab, fleetLab, type LabProcess, logged } from '../helpers/fleet.js';
+import { freePort } from '../helpers/free-port.js';
+import { gitSync, makeSeries, tempDir } from '../helpers/kernel-like-repo.js';
+import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
+import { type Postgres, startPostgres } from '../helpers/postgres.js';
+import { debianKernel } from '../helpers/vm.js';
+
+/**
+ * The real pipeline on two workers, at the cheapest real build: each tree is the fake
+ * kernel tree (a real Makefile, real gcc, kbuild's O= contract), and each worker runs
+ * bpfci's own stages: its lanes, git am, the sandboxed make, the baseline shared
+ * through the coordinator, and a real QEMU boot running a command suite. Only the
+ * image booted is Debian's (the fake tree's bzImage does not boot). A worker's second
+ * job on its tree finds its lane warm: the series build recompiles one file.
+ */
+const FAKE = new URL('../fixtures/build/fake-kernel/', import.meta.url).pathname;
+let pgsql: Postgres;
+let pw: PatchworkFake;
+let lab: FleetLab;
+let db: Db;
+const procs: LabProcess[] = [];
+
+function fakeUpstream(): string {
+  const dir = tempDir('bpfci-fake-upstream-');
+  cpSync(FAKE, dir, { recursive: true });
+  gitSync(dir, 'init', '-q', '-b', 'master');
+  gitSync(dir, 'add', '-A');
+  gitSync(dir, 'commit', '-q', '-m', 'base');
+  return dir;
+}
+
+beforeAll(async () => {
+  requireBuild();
+  pgsql = await startPostgres(await freePort());
+  pw = await startPatchworkFake({ seed: 'empty' });
+  const trees = { bpf: { upstream: fakeUpstream() }, 'bpf-next': { upstream: fakeUpstream() } };
+  const pipeline = `import { bootAndTest } from ${JSON.stringify(join(DIST, 'pipeline/boot/boot-and-test.js'))};
+import { defaultStages } from ${JSON.stringify(join(DIST, 'pipeline/default-stages.js'))};
+import { runnerJob } from ${JSON.stringify(join(DIST, 'daemon/wire-runner.js'))};
+export const runJob = runnerJob({
+  ...defaultStages,
+  bootAndTest: (ctx, req) => bootAndTest(ctx, { ...req, kernelImage: ${JSON.stringify(debianKernel())} }),
+});
+`;
+  lab = fleetLab({
+    engineUrl: pgsql.url,
+    apiPort: await freePort(),
+    workers: { wa: ['bpf'], wb: ['bpf-next'] },
+    coordinator: {
+      sources: {
+        patchwork: {
+          url: pw.apiUrl,
+          project: 'netdevbpf',
+          tokenEnv: 'PW_TOKEN',
+          intervalSeconds: 1,
+        },
+      },
+      report: { dryRun: true },
+    },
+    timing: { heartbeatSeconds: 2, deadAfterSeconds: 30 },
+    shared: {
+      trees,
+      build: { profile: 'minimal', jobs: 2 },
+      vm: {
+        accel: 'tcg',
+        cpus: 2,
+        memoryMb: 1024,
+        bootTimeoutSeconds: 90,
+        totalTimeoutSeconds: 300,
+      },
+      suites: [{ name: 'uname', kind: 'command', argv: ['uname', '-r'] }],
+    },
+    pipeline,
+  });
+  const coordinator = lab.cli('coordinator', ['run'], {
+    ...lab.coordinatorEnv,
+    PW_TOKEN: pw.token,
+  });
+  procs.push(coordinator);
+  await logged(coordinator, 'daemon started');
+  for (const name of ['wa', 'wb']) {
+    const w = lab.startWorker(name);
+    procs.push(w);
+    await logged(w, 'worker started');
+  }
+  db = openDatabase(join(lab.home('coordinator').stateDir, 'bpfci.sqlite'));
+  await until(() => db.prepare('SELECT COUNT(*) FROM fleet_workers').pluck().get() === 2, 30_000);
+  // The tree's upstream for makeSeries: where the patches are cut.
+  upstreams = { bpf: trees.bpf.upstream, 'bpf-next': trees['bpf-next'].upstream };
+});
+
+let upstreams: Record<string, string>;
+
+afterAll(async () => {
+  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGTERM');
+  await Promise.all(procs.map((p) => p.exit));
+  db?.close();
+  await pw?.stop();
+  await pgsql?.stop();
+});
+
+/** A one-patch series on `tree` that changes helper.c to return `x + n`. */
+function post(tree: 'bpf' | 'bpf-next', n: number): void {
+  const [patch] = makeSeries(upstreams[tree] as string, (work) => {
+    writeFileSync(join(work, 'helper.c'), `int helper(int x)\n{\n\treturn x + ${n};\n}\n`);
+    gitSync(work, 'commit', '-q', '-am', `helper: add ${n}`);
+  });
+  const raw = (patch as { mbox: string }).mbox.replace(
+    /^Subject: \[PATCH[^\]]*\]/m,
+    `Subject: [PATCH ${tree}]`,
+  );
+  pw.addSeries({ patches: [Buffer.from(raw)] });
+}
+
+interface Done {
+  id: number;
+  verdict: Verdict;
+}
+async function verdictOfJob(nth: number): Promise<Done> {
+  const row = () =>
+    db
+      .prepare<[number], { id: number; state: string; verdict_json: string | null }>(
+        'SELECT id, state, verdict_json FROM jobs ORDER BY id LIMIT 1 OFFSET ?',
+      )
+      .get(nth);
+  await until(() => row()?.state === 'done', 600_000, 250);
+  const r = row() as { id: number; verdict_json: string };
+  return { id: r.id, verdict: JSON.parse(r.verdict_json) as Verdict };
+}
+
+const holder = (id: number): string | undefined =>
+  db
+    .prepare<[], { name: string; choice: string }>('SELECT name, choice FROM fleet_workers')
+    .all()
+    .find((w) => w.choice?.startsWith(`job ${id} `))?.name;
+
+describe('e2e: the real pipeline on two workers', () => {
+  it('builds and boots on the warm worker, and its second job finds the lane warm', async () => {
+    post('bpf-next', 1);
+    const first = await verdictOfJob(0);
+    expect(first.verdict.verdict, first.verdict.summary).toBe('success');
+    expect(holder(first.id)).toBe('wb');
+    // The guest ran Debian's kernel: the command suite printed its release.
+    const uname = first.verdict.boot?.suites.find((s) => s.suite === 'uname');
+    expect(uname?.outcome).toBe('ok');
+    // The logs came home: the build log is on the coordinator's disk, under wb's results.
+    const log = first.verdict.build?.[0]?.logPath as string;
+    expect(log.startsWith(join(lab.home('coordinator').stateDir, 'fleet', 'wb'))).toBe(true);
+    expect(existsSync(log)).toBe(true);
+
+    post('bpf-next', 2);
+    const second = await verdictOfJob(1);
+    expect(second.verdict.verdict, second.verdict.summary).toBe('success');
+    expect(holder(second.id)).toBe('wb');
+    // Warm: the base's baseline, run for the first job, was not run again, so this
+    // job's one build was the series'; it compiled helper.c alone because the lane kept
+    // main.o from the first job (a cold lane compiles both).
+    expect(second.verdict.build?.[0]?.compiled).toBe(1);
+    expect(second.verdict.baselineRunId).toBe(first.verdict.baselineRunId);
+
+    post('bpf', 3);
+    const third = await verdictOfJob(2);
+    expect(third.verdict.verdict, third.verdict.summary).toBe('success');
+    expect(holder(third.id)).toBe('wa');
+    expect(
+      db
+        .prepare("SELECT COUNT(*) FROM runs WHERE kind = 'baseline' AND status = 'done'")
+        .pluck()
+        .get(),
+    ).toBe(2);
+  });
+});
