@@ -29,10 +29,21 @@ export function pruneOlderThan(dir: string, cutoff: Date): string[] {
 /** The retention pass: old run artifacts, then idle lanes (through their owner). */
 export async function pruneState(ctx: AppContext, deps: DaemonDeps, now: Date): Promise<void> {
   const r = ctx.config.daemon.retention;
-  const runs = pruneOlderThan(
-    join(ctx.stateDir, 'runs'),
-    new Date(now.getTime() - r.artifactDays * DAY_MS),
-  );
-  ctx.log.info({ removed: runs.length }, 'retention: old run artifacts pruned');
+  const cutoff = new Date(now.getTime() - r.artifactDays * DAY_MS);
+  const runs = pruneOlderThan(join(ctx.stateDir, 'runs'), cutoff);
+  // A fleet's coordinator keeps what its workers sent home under fleet/<worker>/.
+  const fleet = join(ctx.stateDir, 'fleet');
+  const homed = subdirs(fleet).flatMap((w) => pruneOlderThan(join(fleet, w), cutoff));
+  ctx.log.info({ removed: runs.length + homed.length }, 'retention: old run artifacts pruned');
   await deps.pruneLanes?.(ctx, r.idleLaneDays);
+}
+
+function subdirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
+  } catch {
+    return [];
+  }
 }

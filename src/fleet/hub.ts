@@ -26,6 +26,8 @@ interface Pending {
   job: Job;
   holder?: string;
   startedAt?: number;
+  /** Times a worker died holding it, or let it go. */
+  losses: number;
   settle: (o: Outcome) => void;
   fail: (e: unknown) => void;
 }
@@ -64,7 +66,7 @@ export function createHub(ctx: AppContext, engine: EngineClient, now = () => new
 
   const runJob: RunJob = (_c, job: Job, io: JobIo) =>
     new Promise<Outcome>((settle, fail) => {
-      pending.set(job.id, { job, settle, fail });
+      pending.set(job.id, { job, losses: 0, settle, fail });
       const stop = () => {
         const p = pending.get(job.id);
         pending.delete(job.id);
@@ -238,7 +240,21 @@ export function createHub(ctx: AppContext, engine: EngineClient, now = () => new
     },
   };
 
+  /** Back to the engine for another worker; a job that keeps losing them is given up. */
   function redispatch(p: Pending): void {
+    p.losses += 1;
+    const max = ctx.config.daemon.retry.maxRecoveries;
+    if (p.losses > max) {
+      pending.delete(p.job.id);
+      ctx.log.warn(
+        { jobId: p.job.id, losses: p.losses },
+        'job lost its worker too often: given up',
+      );
+      p.fail(
+        new BotError('INTERRUPTED', `its worker was lost ${p.losses} times`, { retryable: false }),
+      );
+      return;
+    }
     p.holder = undefined;
     p.startedAt = undefined;
     const { id, claim, lane, priority } = p.job;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from '../context.js';
 import { createRun, finishRun } from '../db/runs.js';
@@ -36,6 +36,8 @@ export function remoteBaselines(ctx: AppContext, client: CoordinatorClient): Bas
       const answer = await client.baselineFinish(claim.runId, end);
       if ('refused' in answer)
         ctx.log.warn({ runId: claim.runId, why: answer.refused }, 'baseline result refused');
+      // The coordinator keeps them now (or refused them for good): this host needs no copy.
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { AppContext } from '../context.js';
 import type { RunJob } from '../daemon/deps.js';
+import { diskState } from '../daemon/disk-guard.js';
 import type { Job, Outcome } from '../daemon/queue.js';
 import { delay } from '../daemon/sleep.js';
 import { createSlots } from '../daemon/slots.js';
@@ -9,7 +10,7 @@ import { BotError, errorMessage } from '../errors.js';
 import { registerSecret } from '../log.js';
 import { packArtifacts, pathsUnder } from './artifacts.js';
 import { type CoordinatorClient, coordinatorClient } from './client.js';
-import { engineUrl, runEngineWorker } from './engine.js';
+import { engineUrl, runEngineWorker, treeFlag } from './engine.js';
 import type { StartReply } from './hub.js';
 import type { RemoteResult } from './receive.js';
 import { remoteBaselines } from './remote-baselines.js';
@@ -54,9 +55,13 @@ export async function runFleetWorker(ctx: AppContext, runJob: RunJob, stop: Abor
     const lanes = ctx.db.prepare<[], { tree: string }>('SELECT tree FROM lanes').all();
     return [...new Set([...me.trees, ...lanes.map((l) => l.tree)])];
   };
+  /** Not while stopping, nor with the disk below daemon.minFreeDiskGb (as on one host). */
+  function takesJobs(): boolean {
+    return !draining.signal.aborted && !diskState(ctx.stateDir, d.minFreeDiskGb).low;
+  }
   async function beat(): Promise<void> {
     const jobs = [...held].map(([id, h]) => ({ id, claim: h.claim }));
-    const accepting = !draining.signal.aborted;
+    const accepting = takesJobs();
     const { cancel } = await client.beat({
       trees: warmTrees(),
       accepting,
@@ -93,8 +98,6 @@ export async function runFleetWorker(ctx: AppContext, runJob: RunJob, stop: Abor
     abort: AbortController,
     jobLog: AppContext['log'],
   ): Promise<void> {
-    const onDrain = () => abort.abort('shutdown');
-    draining.signal.addEventListener('abort', onDrain, { once: true });
     jobLog.info({ trigger: start.trigger }, 'job started here');
     let outcome: Outcome;
     try {
@@ -115,8 +118,6 @@ export async function runFleetWorker(ctx: AppContext, runJob: RunJob, stop: Abor
         client.error(jobId, { claim, code, message: errorMessage(err), retryable }),
       );
       return;
-    } finally {
-      draining.signal.removeEventListener('abort', onDrain);
     }
     if (abort.signal.aborted) return stopped(abort, jobLog);
     await ship(client, jobId, claim, outcome, jobLog);
@@ -220,10 +221,9 @@ export async function runFleetWorker(ctx: AppContext, runJob: RunJob, stop: Abor
     log,
     concurrency,
     pollMs: 1000,
-    forbidden: async () => {
-      if (draining.signal.aborted) return [];
-      return (await client.forbidden()).flags;
-    },
+    // Every job carries its tree's flag: forbidding them all takes none.
+    forbidden: async () =>
+      takesJobs() ? (await client.forbidden()).flags : Object.keys(ctx.config.trees).map(treeFlag),
     handle,
   });
   // Beats start once the engine let us in too: a refused worker leaves nothing running.
@@ -241,7 +241,12 @@ export async function runFleetWorker(ctx: AppContext, runJob: RunJob, stop: Abor
     if (until.aborted) resolve();
     until.addEventListener('abort', () => resolve(), { once: true });
   });
+  // As on one host: no new job, the running ones get the grace, then their groups die.
   draining.abort('shutdown');
+  const graceEnd = Date.now() + d.shutdownGraceSeconds * 1000;
+  while (held.size > 0 && Date.now() < graceEnd) await delay(100);
+  if (held.size > 0)
+    log.warn({ jobs: [...held.keys()] }, 'shutdown grace over: killing running jobs');
   for (const h of held.values()) h.abort.abort('shutdown');
   await runner.stop();
   clearInterval(beater);

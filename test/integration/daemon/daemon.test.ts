@@ -1,11 +1,11 @@
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startDaemon } from '../../../src/daemon/daemon.js';
 import type { DaemonDeps } from '../../../src/daemon/deps.js';
 import { runOnce } from '../../../src/daemon/once.js';
 import { listPolls } from '../../../src/daemon/poll-stats.js';
-import { pruneOlderThan } from '../../../src/daemon/retention.js';
+import { pruneOlderThan, pruneState } from '../../../src/daemon/retention.js';
 import { createSqliteQueue } from '../../../src/daemon/sqlite-queue.js';
 import { collectStatus } from '../../../src/daemon/status.js';
 import { BotError } from '../../../src/errors.js';
@@ -126,5 +126,18 @@ describe('daemon/retention', () => {
 
     expect(removed).toEqual(['old']);
     expect(pruneOlderThan(join(ctx.stateDir, 'missing'), new Date())).toEqual([]);
+  });
+
+  it("prunes a coordinator's artifacts from its fleet workers by the same cutoff", async () => {
+    const ctx = tempContext();
+    const worker = join(ctx.stateDir, 'fleet', 'wa');
+    for (const name of ['job-1-1', 'job-2-1']) mkdirSync(join(worker, name), { recursive: true });
+    const longAgo = new Date(Date.now() - 40 * 86_400_000);
+    utimesSync(join(worker, 'job-1-1'), longAgo, longAgo);
+    utimesSync(worker, longAgo, longAgo);
+
+    await pruneState(ctx, {} as DaemonDeps, new Date());
+
+    expect(readdirSync(worker)).toEqual(['job-2-1']);
   });
 });
