@@ -70,11 +70,15 @@ export function collectStatus(ctx: AppContext, now = new Date()): StatusSnapshot
 
 function fleetWorkers(ctx: AppContext, now: Date): StatusSnapshot['fleet'] {
   const deadAfterMs = (ctx.config.fleet?.deadAfterSeconds ?? 60) * 1000;
-  return listWorkers(ctx.db).map((w) => ({
-    ...w,
-    alive: isAlive(w, deadAfterMs, now),
-    heartbeatAgeSeconds: Math.round((now.getTime() - Date.parse(w.heartbeatAt)) / 1000),
-  }));
+  // A worker taken out of the config can no longer connect: it is gone, not dead.
+  const allowed = new Set(ctx.config.fleet?.workers.map((w) => w.name));
+  return listWorkers(ctx.db)
+    .filter((w) => allowed.has(w.name))
+    .map((w) => ({
+      ...w,
+      alive: isAlive(w, deadAfterMs, now),
+      heartbeatAgeSeconds: Math.round((now.getTime() - Date.parse(w.heartbeatAt)) / 1000),
+    }));
 }
 
 function outboxCounts(db: Db): OutboxCounts {

@@ -93,7 +93,9 @@ export function createHub(ctx: AppContext, engine: EngineClient, now = () => new
     const p = pending.get(id);
     return p && p.job.claim === claim && p.holder === name ? p : undefined;
   };
-  const busy = (name: string) => [...pending.values()].some((p) => p.holder === name);
+  /** Every slot of the worker holds a job of ours. */
+  const busy = (name: string) =>
+    [...pending.values()].filter((p) => p.holder === name).length >= (worker(name)?.slots ?? 1);
 
   return {
     runJob,

@@ -10,6 +10,7 @@ import { createSqliteQueue } from '../../../src/daemon/sqlite-queue.js';
 import { collectStatus } from '../../../src/daemon/status.js';
 import { BotError } from '../../../src/errors.js';
 import { runCommand } from '../../../src/exec/run.js';
+import { recordBeat } from '../../../src/fleet/registry.js';
 import { recordingDeps, until, verdict } from '../../helpers/daemon-deps.js';
 import { seedSeries, supersede, tempContext } from '../../helpers/daemon-state.js';
 
@@ -108,6 +109,30 @@ describe('daemon (in process)', () => {
     expect(rec.enqueued).toHaveLength(3);
     expect(rec.delivered).toBe(1);
     expect(collectStatus(ctx).jobs.done).toBe(3);
+  });
+});
+
+describe('daemon/status of a fleet', () => {
+  it('shows the configured workers, alive or dead, and not one taken out of the config', () => {
+    const ctx = tempContext({
+      fleet: {
+        workers: [
+          { name: 'wa', tokenEnv: 'WA_TOKEN' },
+          { name: 'wb', tokenEnv: 'WB_TOKEN' },
+        ],
+      },
+    });
+    const now = new Date();
+    const beat = (name: string, at: Date) =>
+      recordBeat(ctx.db, { name, trees: ['bpf'], accepting: true, slots: 1 }, at);
+    beat('wa', now);
+    beat('wb', new Date(now.getTime() - 600_000));
+    beat('retired', now);
+    const fleet = collectStatus(ctx, now).fleet.map((w) => [w.name, w.alive]);
+    expect(fleet).toEqual([
+      ['wa', true],
+      ['wb', false],
+    ]);
   });
 });
 

@@ -69,6 +69,19 @@ describe('fleet hub', () => {
     expect(hub.forbidden('wa')).toEqual([]);
   });
 
+  it('counts a worker with a slot left as free for its warm tree', async () => {
+    const { hub, job, io } = setup();
+    hub.beat('wa', { trees: ['bpf'], accepting: true, slots: 2, jobs: [] });
+    hub.beat('wb', { trees: ['bpf-next'], accepting: true, slots: 1, jobs: [] });
+    void hub.runJob(undefined as never, job(1, 'bpf'), io);
+    void hub.runJob(undefined as never, job(2, 'bpf'), io);
+    await Promise.resolve();
+    expect('refused' in hub.start('wa', 1, 7)).toBe(false);
+    expect(hub.forbidden('wb')).toEqual(['tree:bpf']);
+    expect('refused' in hub.start('wa', 2, 7)).toBe(false);
+    expect(hub.forbidden('wb')).toEqual([]);
+  });
+
   it('lets only the holder start, and answers a beat with the jobs that are not its', async () => {
     const { hub, beat, job, io } = setup();
     beat('wa', ['bpf']);
