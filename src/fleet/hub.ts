@@ -187,10 +187,9 @@ export function createHub(ctx: AppContext, engine: EngineClient, now = () => new
     },
 
     baselineClaim(name: string, key: string, inputs: BaselineInputs, staleMs: number): StoreClaim {
-      const holderAlive = (runId: number) => {
-        const h = baselineHolders.get(runId);
-        return h === undefined || alive(h);
-      };
+      // No holder known: the claim is from before this coordinator started (its worker's
+      // job was re-run since), so nobody will finish it.
+      const holderAlive = (runId: number) => alive(baselineHolders.get(runId));
       const claim = claimBaseline(ctx.db, key, inputs, staleMs, now(), holderAlive);
       if (claim.state === 'claimed') baselineHolders.set(claim.runId, name);
       return claim;

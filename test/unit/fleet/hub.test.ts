@@ -100,6 +100,37 @@ describe('fleet hub', () => {
     });
   });
 
+  it('shares a running baseline with a live holder, and frees one whose holder died or is unknown', () => {
+    const { hub, beat, ctx, tick } = setup();
+    const inputs = {
+      tree: 'bpf',
+      baseSha: 'a'.repeat(40),
+      configHash: 'c',
+      toolchain: 't',
+      suites: [],
+    };
+    beat('wa', ['bpf']);
+    beat('wb', ['bpf']);
+    const first = hub.baselineClaim('wa', 'k'.repeat(64), inputs, 3_600_000);
+    expect(first.state).toBe('claimed');
+    expect(hub.baselineClaim('wb', 'k'.repeat(64), inputs, 3_600_000)).toEqual({
+      state: 'busy',
+      runId: first.runId,
+    });
+    tick(4000);
+    beat('wb', ['bpf']);
+    // wa is silent past deadAfterSeconds: wb takes the baseline over.
+    const second = hub.baselineClaim('wb', 'k'.repeat(64), inputs, 3_600_000);
+    expect(second.state).toBe('claimed');
+    // A coordinator started afresh knows no holder: the claim is free at once.
+    const restarted = createHub(ctx, {
+      dispatch: async () => {},
+      withdraw: async () => {},
+      close: async () => {},
+    });
+    expect(restarted.baselineClaim('wb', 'k'.repeat(64), inputs, 3_600_000).state).toBe('claimed');
+  });
+
   it("sends a dead worker's job to the engine again, and gives it up after maxRecoveries losses", async () => {
     const { hub, beat, job, io, dispatched, tick } = setup();
     const outcome = hub.runJob(undefined as never, job(1, 'bpf'), io);
