@@ -10,7 +10,7 @@ import { freePort } from '../helpers/free-port.js';
 import { gitSync, makeSeries, tempDir } from '../helpers/kernel-like-repo.js';
 import { type PatchworkFake, startPatchworkFake } from '../helpers/patchwork-fake/index.js';
 import { type Postgres, startPostgres } from '../helpers/postgres.js';
-import { debianKernel } from '../helpers/vm.js';
+import { debianKernel, processesFor } from '../helpers/vm.js';
 
 /**
  * The real pipeline on two workers, at the cheapest real build: each tree is the fake
@@ -26,6 +26,7 @@ let pw: PatchworkFake;
 let lab: FleetLab;
 let db: Db;
 const procs: LabProcess[] = [];
+const workers: Record<string, LabProcess> = {};
 
 function fakeUpstream(): string {
   const dir = tempDir('bpfci-fake-upstream-');
@@ -64,7 +65,7 @@ export const runJob = runnerJob({
       },
       report: { dryRun: true },
     },
-    timing: { heartbeatSeconds: 2, deadAfterSeconds: 30 },
+    timing: { heartbeatSeconds: 2, deadAfterSeconds: 6 },
     shared: {
       trees,
       build: { profile: 'minimal', jobs: 2 },
@@ -88,6 +89,7 @@ export const runJob = runnerJob({
   for (const name of ['wa', 'wb']) {
     const w = lab.startWorker(name);
     procs.push(w);
+    workers[name] = w;
     await logged(w, 'worker started');
   }
   db = openDatabase(join(lab.home('coordinator').stateDir, 'bpfci.sqlite'));
@@ -135,6 +137,8 @@ async function verdictOfJob(nth: number): Promise<Done> {
   return { id: r.id, verdict: JSON.parse(r.verdict_json) as Verdict };
 }
 
+const choiceOf = (name: string): string | undefined =>
+  db.prepare('SELECT choice FROM fleet_workers WHERE name = ?').pluck().get(name) as string;
 const holder = (id: number): string | undefined =>
   db
     .prepare<[], { name: string; choice: string }>('SELECT name, choice FROM fleet_workers')
@@ -175,5 +179,31 @@ describe('e2e: the real pipeline on two workers', () => {
         .pluck()
         .get(),
     ).toBe(2);
+  });
+
+  it('kill -9 of a worker in its guest: the other finishes the job on a lane of its own', async () => {
+    const wbState = lab.home('wb').stateDir;
+    post('bpf-next', 4);
+    await until(() => processesFor('qemu-system', wbState).length > 0, 120_000, 100);
+    const wb = workers.wb as LabProcess;
+    wb.child.kill('SIGKILL');
+    expect(await wb.exit).toBeNull();
+    const fourth = await verdictOfJob(3);
+    expect(fourth.verdict.verdict, fourth.verdict.summary).toBe('success');
+    expect(choiceOf('wa')).toBe(`job ${fourth.id} (bpf-next): no free worker warm for bpf-next`);
+    // wa had no bpf-next lane: it made one from its own mirror and built it whole; the
+    // base's baseline, computed by wb before it died, served it as it was.
+    expect(fourth.verdict.build?.[0]?.compiled).toBe(2);
+    expect(fourth.verdict.baselineRunId).toBeDefined();
+    expect(
+      db
+        .prepare("SELECT COUNT(*) FROM runs WHERE kind = 'baseline' AND status = 'done'")
+        .pluck()
+        .get(),
+    ).toBe(2);
+    const log = fourth.verdict.build?.[0]?.logPath as string;
+    expect(log.startsWith(join(lab.home('coordinator').stateDir, 'fleet', 'wa'))).toBe(true);
+    // wb's guest, orphaned by the kill, powers off on its own.
+    await until(() => processesFor('qemu-system', wbState).length === 0, 120_000, 250);
   });
 });
