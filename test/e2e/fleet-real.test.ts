@@ -206,4 +206,25 @@ describe('e2e: the real pipeline on two workers', () => {
     // wb's guest, orphaned by the kill, powers off on its own.
     await until(() => processesFor('qemu-system', wbState).length === 0, 120_000, 250);
   });
+
+  it("serves every job's run page and logs from the coordinator, whichever worker ran it", async () => {
+    const serve = lab.cli('coordinator', ['serve', '--port', '0']);
+    procs.push(serve);
+    await until(() => /listening on (\S+)/.test(serve.stdout()), 30_000);
+    const url = /listening on (\S+)/.exec(serve.stdout())?.[1] as string;
+    for (const [nth, worker] of [
+      [0, 'wb'],
+      [3, 'wa'],
+    ] as const) {
+      const { id, verdict } = await verdictOfJob(nth);
+      const page = await (await fetch(`${url}/runs/${id}`)).text();
+      expect(page, worker).toContain(`/runs/${id}/log/0`);
+      const build = await fetch(`${url}/runs/${id}/log/0`);
+      expect(build.status).toBe(200);
+      expect(await build.text()).toMatch(/ {2}CC {6}helper\.o/);
+      const consoleAt = verdict.build?.length ?? 0;
+      const guest = await (await fetch(`${url}/runs/${id}/log/${consoleAt}`)).text();
+      expect(guest).toContain(verdict.boot?.kernelRelease as string);
+    }
+  });
 });

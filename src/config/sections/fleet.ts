@@ -51,6 +51,12 @@ export const Fleet = z
       if (names.indexOf(n) !== i)
         ctx.addIssue({ code: 'custom', path: ['workers', i, 'name'], message: `duplicate "${n}"` });
     });
+    if (f.worker && !f.coordinator.url)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['coordinator', 'url'],
+        message: 'a worker (fleet.worker) needs the URL where it reaches its coordinator',
+      });
     if (f.deadAfterSeconds <= f.heartbeatSeconds * 2)
       ctx.addIssue({
         code: 'custom',

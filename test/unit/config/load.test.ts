@@ -64,4 +64,28 @@ describe('loadConfig', () => {
     expect(loadConfig(write('version: 1\nvm:\n  arch: x86_64\n')).vm.arch).toBe('x86_64');
     expect(loadConfig(write('version: 1\n')).vm.arch).toBe('x86_64');
   });
+
+  it('checks a fleet: unique worker names, a coordinator URL for a worker, a sane death timeout', () => {
+    const fleet = (yaml: string) =>
+      write(`version: 1\ntrees:\n  bpf: { upstream: /x }\nfleet:\n${yaml}`);
+    expect(() =>
+      loadConfig(
+        fleet('  workers:\n    - { name: w1, tokenEnv: A }\n    - { name: w1, tokenEnv: B }\n'),
+      ),
+    ).toThrow(/fleet\.workers\.1\.name: duplicate "w1"/);
+    expect(() => loadConfig(fleet('  worker: { name: w1, trees: [bpf] }\n'))).toThrow(
+      /fleet\.coordinator\.url: a worker \(fleet\.worker\) needs the URL/,
+    );
+    expect(() => loadConfig(fleet('  heartbeatSeconds: 10\n  deadAfterSeconds: 15\n'))).toThrow(
+      /fleet\.deadAfterSeconds: must be more than twice heartbeatSeconds/,
+    );
+    const worker = loadConfig(
+      fleet('  coordinator: { url: http://10.0.0.1:8479 }\n  worker: { name: w1, trees: [bpf] }\n'),
+    );
+    expect(worker.fleet?.worker).toEqual({
+      name: 'w1',
+      tokenEnv: 'BPFCI_WORKER_TOKEN',
+      trees: ['bpf'],
+    });
+  });
 });
