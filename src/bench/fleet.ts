@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { openDatabase } from '../db/open.js';
-import { type FleetLab, fleetLab, type LabProcess, logged } from '../lab/fleet-lab.js';
+import { fleetLab } from '../lab/fleet-lab.js';
 import { freePort } from '../lab/free-port.js';
 import { series } from '../lab/mail-builder.js';
-import { startPatchworkFake } from '../lab/patchwork-fake/index.js';
+import { type PatchworkFake, startPatchworkFake } from '../lab/patchwork-fake/index.js';
 import { type Postgres, startPostgres } from '../lab/postgres.js';
 import { startCountingProxy } from './counting-proxy.js';
 import { type BenchSection, seconds } from './section.js';
@@ -68,12 +68,11 @@ async function throughput(pg: Postgres, n: number) {
     engineUrl: pg.url,
     apiPort: await freePort(),
     workers,
-    coordinator: sources(pw.apiUrl),
+    coordinator: coordinatorOf(pw),
     jobSeconds: JOB_SECONDS,
   });
-  const procs: LabProcess[] = [];
   try {
-    await startRoles(lab, Object.keys(workers), { PW_TOKEN: pw.token }, procs);
+    await lab.start({ PW_TOKEN: pw.token });
     for (let i = 0; i < JOBS; i++) {
       const [cover, ...patches] = series(`bench${i}`, 1, 1);
       pw.addSeries({ cover, patches });
@@ -107,7 +106,7 @@ async function throughput(pg: Postgres, n: number) {
       db.close();
     }
   } finally {
-    await stopAll(procs);
+    await lab.stop();
     await pw.stop();
   }
 }
@@ -121,13 +120,12 @@ async function idleCost(pg: Postgres) {
     engineUrl: pg.url,
     apiPort,
     workers: { w1: ['bpf-next'] },
-    coordinator: sources(pw.apiUrl),
+    coordinator: coordinatorOf(pw),
     timing: { heartbeatSeconds: 5, deadAfterSeconds: 60 },
     workerApiUrl: proxy.url,
   });
-  const procs: LabProcess[] = [];
   try {
-    await startRoles(lab, ['w1'], { PW_TOKEN: pw.token }, procs);
+    await lab.start({ PW_TOKEN: pw.token });
     await new Promise((r) => setTimeout(r, 3000));
     const before = { xact: await commits(pg), requests: proxy.count() };
     await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
@@ -135,37 +133,15 @@ async function idleCost(pg: Postgres) {
     const requests = proxy.count() - before.requests;
     return { xactPerSecond: xact / IDLE_SECONDS, requestsPerSecond: requests / IDLE_SECONDS };
   } finally {
-    await stopAll(procs);
+    await lab.stop();
     await Promise.all([proxy.stop(), pw.stop()]);
   }
 }
 
-const sources = (url: string) => ({
-  sources: { patchwork: { url, project: 'netdevbpf', tokenEnv: 'PW_TOKEN', intervalSeconds: 1 } },
+const coordinatorOf = (pw: PatchworkFake) => ({
+  sources: { patchwork: pw.sourceConfig },
   report: { dryRun: true },
 });
-
-/** The coordinator, then each worker, into `procs` (so a failed start leaves none behind). */
-async function startRoles(
-  lab: FleetLab,
-  names: string[],
-  env: Record<string, string>,
-  procs: LabProcess[],
-): Promise<void> {
-  const coordinator = lab.cli('coordinator', ['run'], { ...lab.coordinatorEnv, ...env });
-  procs.push(coordinator);
-  await logged(coordinator, 'daemon started');
-  for (const name of names) {
-    const w = lab.startWorker(name);
-    procs.push(w);
-    await logged(w, 'worker started');
-  }
-}
-
-async function stopAll(procs: LabProcess[]): Promise<void> {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGTERM');
-  await Promise.all(procs.map((p) => p.exit));
-}
 
 /** Each round starts on an empty engine: no job left over from the one before. */
 async function resetEngine(pg: Postgres): Promise<void> {

@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { DIST, type LabProcess, logged, spawnBpfci } from './cli-process.js';
 
-/** dist/, from src/lab (tests) or dist/lab (the bench): the built CLI and modules. */
-export const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+export { DIST, type LabProcess, logged } from './cli-process.js';
 
 /**
  * The cheap pipeline of a fleet worker. What a job does follows its series' name:
@@ -55,14 +53,6 @@ export async function runJob(ctx, job, io) {
 `;
 }
 
-/** A CLI process of the lab, its output kept in memory. */
-export interface LabProcess {
-  child: ChildProcess;
-  stderr: () => string;
-  stdout: () => string;
-  exit: Promise<number | null>;
-}
-
 export interface FleetLab {
   dir: string;
   /** Each role's home: the coordinator's and one per worker, named as given. */
@@ -76,6 +66,13 @@ export interface FleetLab {
   cli(role: string, args: string[], env?: Record<string, string>): LabProcess;
   /** Starts (or restarts) a worker process; `env` overrides its token or engine URL. */
   startWorker(name: string, env?: Record<string, string>): LabProcess;
+  /** The coordinator (`bpfci run`, with `env`), then every worker, each once it is up. */
+  start(env?: Record<string, string>): Promise<{
+    coordinator: LabProcess;
+    workers: Record<string, LabProcess>;
+  }>;
+  /** SIGTERM to every process the lab started that still runs; resolves when all exited. */
+  stop(): Promise<void>;
   trace(): string[];
   /** Each finished job's pipeline start and end, in ms since the epoch. */
   times(): Map<number, { start: number; end: number }>;
@@ -155,8 +152,22 @@ export function fleetLab(opts: FleetLabOptions): FleetLab {
       },
     });
   }
-  const cli = (role: string, args: string[], env: Record<string, string> = {}) =>
-    spawnCli(home(role).configFile, args, { BPFCI_TEST_PIPELINE: pipeline, ...env });
+  const started: LabProcess[] = [];
+  const cli = (role: string, args: string[], env: Record<string, string> = {}) => {
+    const p = spawnBpfci(home(role).configFile, args, { BPFCI_TEST_PIPELINE: pipeline, ...env });
+    started.push(p);
+    return p;
+  };
+  const coordinatorEnv = {
+    BPFCI_ENGINE_URL: opts.engineUrl,
+    ...Object.fromEntries(names.map((n) => [tokenEnv(n), tokens[n] as string])),
+  };
+  const startWorker = (n: string, env: Record<string, string> = {}) =>
+    cli(n, ['worker'], {
+      BPFCI_ENGINE_URL: opts.engineUrl,
+      BPFCI_WORKER_TOKEN: tokens[n] as string,
+      ...env,
+    });
   const lines = (file: string) => {
     try {
       return readFileSync(join(dir, file), 'utf8').trim().split('\n').filter(Boolean);
@@ -169,17 +180,23 @@ export function fleetLab(opts: FleetLabOptions): FleetLab {
     home,
     api,
     tokens,
-    coordinatorEnv: {
-      BPFCI_ENGINE_URL: opts.engineUrl,
-      ...Object.fromEntries(names.map((n) => [tokenEnv(n), tokens[n] as string])),
-    },
+    coordinatorEnv,
     cli,
-    startWorker: (n, env = {}) =>
-      cli(n, ['worker'], {
-        BPFCI_ENGINE_URL: opts.engineUrl,
-        BPFCI_WORKER_TOKEN: tokens[n] as string,
-        ...env,
-      }),
+    startWorker,
+    async start(env = {}) {
+      const coordinator = cli('coordinator', ['run'], { ...coordinatorEnv, ...env });
+      await logged(coordinator, 'daemon started');
+      const workers: Record<string, LabProcess> = {};
+      for (const n of names) {
+        workers[n] = startWorker(n);
+        await logged(workers[n], 'worker started');
+      }
+      return { coordinator, workers };
+    },
+    async stop() {
+      for (const p of started) if (p.child.exitCode === null) p.child.kill('SIGTERM');
+      await Promise.all(started.map((p) => p.exit));
+    },
     trace: () => lines('trace.log'),
     times: () =>
       new Map(
@@ -189,31 +206,4 @@ export function fleetLab(opts: FleetLabOptions): FleetLab {
         }),
       ),
   };
-}
-
-function spawnCli(configFile: string, args: string[], env: Record<string, string>): LabProcess {
-  const child = spawn(process.execPath, [join(DIST, 'main.js'), '--config', configFile, ...args], {
-    env: { ...process.env, BPFCI_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  const exit = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  return { child, stderr: () => err, stdout: () => out, exit };
-}
-
-/** Resolves once a lab process has logged `msg` (a pino line's msg); fails with its log. */
-export async function logged(p: LabProcess, msg: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!p.stderr().includes(`"msg":"${msg}`)) {
-    if (p.child.exitCode !== null || Date.now() > end)
-      throw new Error(`never logged "${msg}":\n${p.stderr().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -25,14 +25,7 @@ beforeAll(async () => {
   pw = await startPatchworkFake({ seed: 'empty' });
   setup = daemonSetup(
     {
-      sources: {
-        patchwork: {
-          url: pw.apiUrl,
-          project: 'netdevbpf',
-          tokenEnv: 'PW_TOKEN',
-          intervalSeconds: 1,
-        },
-      },
+      sources: { patchwork: pw.sourceConfig },
       report: mailEveryVerdict(smtp.port),
       daemon: {
         minFreeDiskGb: 0,

@@ -20,7 +20,7 @@ let pw: PatchworkFake;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let lab: FleetLab;
 let coordinator: LabProcess;
-const workers: Record<string, LabProcess> = {};
+let workers: Record<string, LabProcess>;
 let db: Db;
 
 beforeAll(async () => {
@@ -33,32 +33,18 @@ beforeAll(async () => {
     apiPort: await freePort(),
     workers: { wa: ['bpf'], wb: ['bpf-next'] },
     coordinator: {
-      sources: {
-        patchwork: {
-          url: pw.apiUrl,
-          project: 'netdevbpf',
-          tokenEnv: 'PW_TOKEN',
-          intervalSeconds: 1,
-        },
-      },
+      sources: { patchwork: pw.sourceConfig },
       report: mailEveryVerdict(smtp.port),
     },
   });
-  coordinator = lab.cli('coordinator', ['run'], { ...lab.coordinatorEnv, PW_TOKEN: pw.token });
-  await logged(coordinator, 'daemon started');
-  for (const name of ['wa', 'wb']) {
-    workers[name] = lab.startWorker(name);
-    await logged(workers[name] as LabProcess, 'worker started');
-  }
+  ({ coordinator, workers } = await lab.start({ PW_TOKEN: pw.token }));
   db = openDatabase(join(lab.home('coordinator').stateDir, 'bpfci.sqlite'));
   // Both workers have reported in: from here on, the coordinator knows who is warm for what.
   await until(() => db.prepare('SELECT COUNT(*) FROM fleet_workers').pluck().get() === 2, 30_000);
 });
 
 afterAll(async () => {
-  const all = [coordinator, ...Object.values(workers)].filter(Boolean);
-  for (const p of all) if (p.child.exitCode === null) p.child.kill('SIGTERM');
-  await Promise.all(all.map((p) => p.exit));
+  await lab?.stop();
   db?.close();
   await smtp?.close();
   await pw?.stop();

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { stringify } from 'yaml';
+import { type LabProcess, spawnBpfci } from '../../src/lab/cli-process.js';
 
 export const MAIN = resolve('dist/main.js');
 
@@ -63,37 +63,15 @@ export function writeConfig(file: string, config: Record<string, unknown>): void
   writeFileSync(file, stringify({ ...base, ...config }));
 }
 
-export interface Spawned {
-  child: ChildProcess;
-  stderr: () => string;
-  stdout: () => string;
-  exit: Promise<number | null>;
-}
+/** A CLI process with its output kept (the lab's, shared with the fleet and the bench). */
+export type Spawned = LabProcess;
 
 export function spawnCli(
   setup: DaemonSetup,
   args: string[],
   env: Record<string, string> = {},
 ): Spawned {
-  const child = spawn(process.execPath, [MAIN, '--config', setup.configFile, ...args], {
-    env: {
-      ...process.env,
-      BPFCI_TEST_PIPELINE: setup.pipeline,
-      BPFCI_LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  const exit = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  return { child, stderr: () => err, stdout: () => out, exit };
+  return spawnBpfci(setup.configFile, args, { BPFCI_TEST_PIPELINE: setup.pipeline, ...env });
 }
 
 /** The report section of a daemon config that mails every verdict to a local SMTP port. */

@@ -6,24 +6,22 @@ import type { AppContext } from '../../src/context.js';
 import { openDatabase } from '../../src/db/open.js';
 import { silentLogger } from '../../src/log.js';
 
+/** The vm section of test boots: TCG, a small guest, short timeouts. */
+export const TEST_VM = {
+  accel: 'tcg',
+  cpus: 2,
+  memoryMb: 1024,
+  bootTimeoutSeconds: 90,
+  totalTimeoutSeconds: 300,
+};
+
 /**
  * A context for real QEMU boots: TCG (KVM is absent or hangs on this host; the probe has
  * its own test), small guests, short named timeouts. `vm` overrides merge into the section.
  */
 export function vmContext(vm: Record<string, unknown> = {}): AppContext {
   const stateDir = mkdtempSync(join(tmpdir(), 'bpfci-vm-'));
-  const config = Config.parse({
-    version: 1,
-    state: { dir: stateDir },
-    vm: {
-      accel: 'tcg',
-      cpus: 2,
-      memoryMb: 1024,
-      bootTimeoutSeconds: 90,
-      totalTimeoutSeconds: 300,
-      ...vm,
-    },
-  });
+  const config = Config.parse({ version: 1, state: { dir: stateDir }, vm: { ...TEST_VM, ...vm } });
   const db = openDatabase(join(stateDir, 'bpfci.sqlite'));
   return { config, configFile: join(stateDir, 'config.yaml'), db, log: silentLogger, stateDir };
 }

@@ -28,6 +28,8 @@ export interface PatchworkFake {
   apiUrl: string;
   /** A valid token of `ci-bot` (a maintainer): `Authorization: Token <token>`. */
   token: string;
+  /** The daemon's `sources.patchwork` for this fake, its token in env var PW_TOKEN. */
+  sourceConfig: { url: string; project: string; tokenEnv: string; intervalSeconds: number };
   /** A valid token of `outsider` (not a maintainer: POSTs get 403). */
   outsiderToken: string;
   /** Every request received, in order (faulted ones included). */
@@ -142,6 +144,12 @@ export async function startPatchworkFake(
   return {
     base,
     apiUrl: `${base}/api/1.2/`,
+    sourceConfig: {
+      url: `${base}/api/1.2/`,
+      project: 'netdevbpf',
+      tokenEnv: 'PW_TOKEN',
+      intervalSeconds: 1,
+    },
     token: '2'.repeat(40),
     outsiderToken: '3'.repeat(40),
     requests,
