@@ -82,7 +82,7 @@ describe('judge scenarios booting QEMU', () => {
       tests: { alpha: 'pass' },
       vm: realVm,
       // The hang is caught by the VM's total timeout, well before a suite's.
-      config: { vm: { ...VM, totalTimeoutSeconds: 45 } },
+      config: { vm: { ...VM, totalTimeoutSeconds: 30 } },
       judge: { reruns: 0 },
     });
     const id = lab.post('hang the guest', [
@@ -97,7 +97,7 @@ describe('judge scenarios booting QEMU', () => {
     expect(verdict.failures).toMatchObject([
       { suite: 'kernel', name: 'hang: standin', class: 'new', guiltyPatch: 2 },
     ]);
-    expect(verdict.failures[0]?.excerpt).toMatch(/^total \(45 s\) timeout ran out; VM killed/);
+    expect(verdict.failures[0]?.excerpt).toMatch(/^total \(30 s\) timeout ran out; VM killed/);
     expect(verdict.boot?.status).toBe('timeout');
     // The series kernel hung twice (the run and its retry); the base, its rerun and the
     // probe at patch 1 did not.
