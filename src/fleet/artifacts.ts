@@ -40,7 +40,13 @@ export async function unpackArtifacts(tarball: Buffer, dest: string, maxBytes: n
   const plain = (_path: string, entry: unknown) =>
     entry instanceof ReadEntry &&
     (entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'Directory');
-  await pipeline(Readable.from([tarball]), extract({ cwd: dest, strict: true, filter: plain }));
+  await pipeline(
+    Readable.from([tarball]),
+    extract({ cwd: dest, strict: true, filter: plain }),
+  ).catch((err: unknown) => {
+    // A worker's bytes: a broken archive is its error (400), never ours (500).
+    throw new BotError('HTTP_REJECTED', `artifacts: ${(err as Error).message}`);
+  });
 }
 
 /** Every path string of `value` under `root`, as found (the files a verdict names). */

@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { sep } from 'node:path';
 import type { AppContext } from '../context.js';
 import { collectStatus } from '../daemon/status.js';
 import { getRun } from './data/run.js';
@@ -87,11 +89,12 @@ export const ROUTES: Route[] = [
     },
   },
   {
-    // Only files the run page lists can be read: the index is into that list.
+    // Only files the run page lists can be read: the index is into that list. And only
+    // under the state dir: a verdict's paths may come from a fleet worker, untrusted.
     pattern: /^\/runs\/(\d+)\/log\/(\d+)$/,
     handle(ctx, m, q) {
       const artifact = getRun(ctx.db, id(m))?.artifacts[Number(m[2])];
-      if (!artifact) return notFound;
+      if (!artifact || !isUnder(artifact.path, ctx.stateDir)) return notFound;
       let tail: ReturnType<typeof readTail>;
       try {
         tail = readTail(artifact.path);
@@ -127,3 +130,12 @@ export const ROUTES: Route[] = [
     }),
   },
 ];
+
+/** Whether `path`, links resolved, is inside `dir` (a missing file is not). */
+function isUnder(path: string, dir: string): boolean {
+  try {
+    return realpathSync(path).startsWith(realpathSync(dir) + sep);
+  } catch {
+    return false;
+  }
+}
